@@ -57,7 +57,7 @@ public sealed class NotebookSession
     public int Threads { get; }
 
     /// <summary>The JSON file recorded values go to, or null when not run by the headless runner.</summary>
-    public string? RecordFile { get; }
+    internal string? RecordFile { get; }
 
     /// <summary>True when the headless runner executes this notebook (tests, <c>videogan report</c>).</summary>
     public bool IsHeadless => RecordFile is not null;
