@@ -10,6 +10,7 @@ public sealed class SampleVerb : IVerb
     public string Summary => "draw clips from a checkpoint / run / shipped generator: GIFs + .npy (and digit quality numbers)";
     public string Usage => """
         videogan sample --checkpoint <file.ckpt|runs/NAME|digits> --count N --out DIR [--seed S] [--fps F] [--evaluate]
+                        [--export DIR2]
 
           --checkpoint  a checkpoint file, a run folder (newest checkpoint), an exported generator folder,
                         or "digits" for the shipped digits generator (data/trained/digits); EMA weights when present
@@ -18,6 +19,8 @@ public sealed class SampleVerb : IVerb
           --seed        latent seed (default 0)
           --evaluate    digits generators only: classify every frame with the shipped DigitClassifier and compare
                         motion with real clips; writes quality.json
+          --export      also write the checkpoint's EMA generator and config into DIR2 (the small form that
+                        TrainedModels.LoadGenerator and data/trained/digits use)
         """;
 
     public int Run(ParsedArgs args)
@@ -31,6 +34,14 @@ public sealed class SampleVerb : IVerb
         if (count < 1) throw new UsageException($"--count must be at least 1, got {count}");
         TorchRuntime.Initialize();
         if (args.Has("threads")) TorchRuntime.SetThreads(args.Int("threads", 2));
+        if (args.String("export") is { } exportDir)
+        {
+            string checkpoint = File.Exists(source) ? source : Checkpoints.Latest(source)
+                ?? throw new FileNotFoundException($"--export needs a checkpoint file or a run folder with checkpoints; '{source}' has none.");
+            TrainedModels.ExportGenerator(checkpoint, exportDir);
+            Console.WriteLine($"exported the generator of {checkpoint} (step {Checkpoints.ReadStep(checkpoint)}) to {Path.GetFullPath(exportDir)}");
+            source = exportDir;
+        }
 
         using var generator = Sampling.LoadGenerator(source);
         using var video = Sampling.Generate(generator, count, seed);
