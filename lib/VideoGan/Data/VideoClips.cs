@@ -95,6 +95,39 @@ public sealed class VideoClips
         return outp;
     }
 
+    /// <summary>
+    /// The clips at <paramref name="indices"/> (default: all) as a displayable <see cref="Visualization.Clip"/>
+    /// (renders as an animated GIF grid in a notebook).
+    /// </summary>
+    public Visualization.Clip ToClip(IReadOnlyList<int>? indices = null, string? caption = null)
+    {
+        var sub = indices is null ? this : Subset(indices);
+        return Visualization.Clip.FromBytes(sub.Data, sub.Count, Channels, Frames, Height, Width, caption);
+    }
+
+    /// <summary>
+    /// Intensity-weighted centre (x, y) of the ink in every frame of clip <paramref name="index"/>, in pixels
+    /// (channels averaged; NaN for an empty frame): the trajectory of a single moving digit.
+    /// </summary>
+    public (double[] X, double[] Y) InkCentres(int index)
+    {
+        var clip = Clip(index);
+        int hw = Height * Width;
+        var xs = new double[Frames]; var ys = new double[Frames];
+        for (int t = 0; t < Frames; t++)
+        {
+            double sx = 0, sy = 0, m = 0;
+            for (int c = 0; c < Channels; c++)
+            {
+                var f = clip.Slice((c * Frames + t) * hw, hw);
+                for (int y = 0; y < Height; y++)
+                    for (int x = 0; x < Width; x++) { double v = f[y * Width + x]; sx += v * x; sy += v * y; m += v; }
+            }
+            xs[t] = m > 0 ? sx / m : double.NaN; ys[t] = m > 0 ? sy / m : double.NaN;
+        }
+        return (xs, ys);
+    }
+
     /// <summary>Histogram of all pixel values (256 bins).</summary>
     public long[] PixelHistogram()
     {
