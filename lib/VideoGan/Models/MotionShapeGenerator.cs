@@ -48,6 +48,15 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         flow_out = nn.Conv3d(flowChannels / 2, 2, 3, padding: 1);
         RegisterComponents();
         Layers.InitDcgan(this);
+        // DCGAN's N(0, 0.02) would start every path at the centre with no speed; unit-variance pre-activations
+        // instead give diverse starts and velocities from the first step.
+        using (torch.no_grad())
+        {
+            var fc1 = (Linear)trajectory[0];
+            var fc2 = (Linear)trajectory[2];
+            nn.init.normal_(fc1.weight, 0, 1 / Math.Sqrt(c.MotionDim));
+            nn.init.normal_(fc2.weight, 0, Math.Sqrt(2.0 / 64));
+        }
     }
 
     /// <inheritdoc/>
