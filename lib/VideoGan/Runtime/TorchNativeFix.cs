@@ -52,29 +52,34 @@ public static class TorchNativeFix
             if (!OperatingSystem.IsLinux())
                 return _report = new FixReport(true, null, [], [], [], []);
 
-            string? libstdcxx = FindLoadedLibStdCxx();
-            bool hasVersion = libstdcxx is not null && FileContainsAscii(libstdcxx, RequiredVersion + "\0");
-            var candidates = CandidatePaths().ToList();
-            var patched = new List<string>();
-            var fine = new List<string>();
-            var problems = new List<string>();
-            if (hasVersion)
-                return _report = new FixReport(true, libstdcxx, candidates, patched, candidates, problems);
-
-            foreach (var path in candidates)
-            {
-                try
-                {
-                    if (PatchFile(path)) patched.Add(path); else fine.Add(path);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    problems.Add($"{path}: {e.Message} (make the file writable, or delete the package from the NuGet cache and build again)");
-                }
-            }
-            foreach (var p in problems) Console.Error.WriteLine("VideoGan: could not patch " + p);
-            return _report = new FixReport(false, libstdcxx, candidates, patched, fine, problems);
+            return _report = ApplyTo(FindLoadedLibStdCxx(), CandidatePaths());
         }
+    }
+
+    /// <summary>The decision and the patching, for a given libstdc++ and candidate files (testable on copies).</summary>
+    internal static FixReport ApplyTo(string? libstdcxx, IEnumerable<string> candidatePaths)
+    {
+        bool hasVersion = libstdcxx is not null && FileContainsAscii(libstdcxx, RequiredVersion + "\0");
+        var candidates = candidatePaths.ToList();
+        var patched = new List<string>();
+        var fine = new List<string>();
+        var problems = new List<string>();
+        if (hasVersion)
+            return new FixReport(true, libstdcxx, candidates, patched, candidates, problems);
+
+        foreach (var path in candidates)
+        {
+            try
+            {
+                if (PatchFile(path)) patched.Add(path); else fine.Add(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                problems.Add($"{path}: {e.Message} (make the file writable, or delete the package from the NuGet cache and build again)");
+            }
+        }
+        foreach (var p in problems) Console.Error.WriteLine("VideoGan: could not patch " + p);
+        return new FixReport(false, libstdcxx, candidates, patched, fine, problems);
     }
 
     /// <summary>Marks <see cref="RequiredVersion"/> weak in one file (atomic rewrite). Returns false when nothing needed changing.</summary>

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace VideoGan.Metrics;
+
+/// <summary>
+/// Everything that decides what a real-data statistic means: the network and its weights, the preprocessing, which
+/// data (fingerprint and split), how many clips and frames, the resize. Two evaluations are comparable only when their
+/// protocols are equal; the cache key is a hash of the whole record, so protocols never mix. Every JSON result embeds it.
+/// </summary>
+/// <remarks>Taught in notebooks/04-evaluation.ipynb.</remarks>
+public sealed record EvaluationProtocol(
+    string Network, string WeightsSha256, bool ComparableWithPublishedFvd, string Preprocessing,
+    string DataSet, string DataFingerprint, string Split, long Clips, long Frames, string Resize, int FeatureDim)
+{
+    /// <summary>The covariance normalisation used by every statistic (as the reference FID/FVD code).</summary>
+    public string Covariance { get; init; } = "unbiased sample covariance (N-1)";
+    /// <summary>The matrix square root used.</summary>
+    public string MatrixSqrt { get; init; } = "exact, float64, via symmetric eigendecompositions of sqrt(S1) S2 sqrt(S1)";
+    /// <summary>Format version of cached entries; bump when the computation changes.</summary>
+    public int Version { get; init; } = 1;
+
+    /// <summary>The sentence printed beside offline numbers.</summary>
+    [JsonIgnore]
+    public string Caveat => ComparableWithPublishedFvd
+        ? "I3D Kinetics-400 (published FVD protocol); comparable with published FVD only at the same N, frames and data."
+        : $"computed with {Network}: offline feature network, NOT comparable with published (I3D) FVD.";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    /// <summary>Canonical JSON (property order fixed by the record).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads <see cref="ToJson"/> output.</summary>
+    public static EvaluationProtocol FromJson(string json) =>
+        JsonSerializer.Deserialize<EvaluationProtocol>(json, Json) ?? throw new InvalidDataException("Empty protocol JSON.");
+
+    /// <summary>Cache key: the first 24 hex digits of SHA-256 of <see cref="ToJson"/>.</summary>
+    [JsonIgnore]
+    public string Key => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(ToJson())))[..24].ToLowerInvariant();
+}
+
+/// <summary>Fingerprints of data sets and weights for <see cref="EvaluationProtocol"/>.</summary>
+public static class Fingerprint
+{
+    /// <summary>SHA-256 (hex) of a file's bytes.</summary>
+    public static string OfFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Cannot fingerprint '{path}': it does not exist.", path);
+        using var fs = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(fs)).ToLowerInvariant();
+    }
+
+    /// <summary>SHA-256 (hex) of a text (for example a generator's configuration and seed).</summary>
+    public static string OfText(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+
+    /// <summary>SHA-256 (hex) of clips quantised to uint8 as stored on disk, with their shape.</summary>
+    public static string OfClips(Tensor clips)
+    {
+        using var scope = torch.NewDisposeScope();
+        var q = ((clips.detach().cpu().to(float32) + 1) * 127.5).round().clamp(0, 255).to(ScalarType.Byte).contiguous();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.ASCII.GetBytes(string.Join("x", clips.shape)));
+        sha.AppendData(q.bytes);
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>SHA-256 (hex) of a module's parameters and buffers, in state_dict order.</summary>
+    public static string OfModule(nn.Module module)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (name, t) in module.state_dict())
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(name));
+            using var c = t.detach().cpu().contiguous();
+            sha.AppendData(c.bytes);
+        }
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+}
+
+/// <summary>
+/// Real-data features cached on disk, keyed by <see cref="EvaluationProtocol.Key"/>: <c>KEY.clip.f32</c> (clip
+/// features), <c>KEY.frame.stats</c> (frame-feature statistics, when the network has them) and <c>KEY.json</c>
+/// (the full protocol and the temporal statistics; written last, so its presence marks a complete entry). Every file is
+/// written atomically. On a hit the stored protocol must equal the requested one, or the entry is rejected.
+/// </summary>
+/// <remarks>Taught in notebooks/04-evaluation.ipynb.</remarks>
+public sealed class RealFeatureCache
+{
+    /// <summary>Default directory: <c>data/cache/fvd</c> under the repository, or VIDEOGAN_CACHE/fvd when set.</summary>
+    public static string DefaultDirectory =>
+        Environment.GetEnvironmentVariable("VIDEOGAN_CACHE") is { Length: > 0 } c ? Path.Combine(c, "fvd") : Path.Combine("data", "cache", "fvd");
+
+    /// <summary>Where entries live.</summary>
+    public string Directory { get; }
+
+    public RealFeatureCache(string? directory = null) => Directory = directory ?? DefaultDirectory;
+
+    /// <summary>A cached real-feature set.</summary>
+    /// <param name="Protocol">The protocol the entry was computed under.</param>
+    /// <param name="ClipFeatures">Clip features <c>[N, d]</c> float64.</param>
+    /// <param name="FrameStatistics">Per-frame feature statistics, or null.</param>
+    /// <param name="Temporal">Temporal statistics of the real clips.</param>
+    /// <param name="FromCache">True when read from disk.</param>
+    public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache);
+
+    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc);
+
+    string PathOf(EvaluationProtocol p, string ext) => Path.Combine(Directory, $"{p.Key}.{ext}");
+
+    /// <summary>The entry for <paramref name="protocol"/>, or null when absent.</summary>
+    public Entry? TryLoad(EvaluationProtocol protocol)
+    {
+        string json = PathOf(protocol, "json");
+        if (!File.Exists(json)) return null;
+        var meta = JsonSerializer.Deserialize<Meta>(File.ReadAllText(json))
+                   ?? throw new InvalidDataException($"Cache entry '{json}' is empty; delete it.");
+        if (meta.Protocol != protocol)
+            throw new InvalidDataException($"Cache entry '{json}' was written under a different protocol ({meta.Protocol.ToJson()}) than requested " +
+                                           $"({protocol.ToJson()}): a hash collision or a hand-edited file. Delete it.");
+        var clip = FeatureMatrixFile.Load(PathOf(protocol, "clip.f32"));
+        var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(PathOf(protocol, "frame.stats")).Stats : null;
+        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true);
+    }
+
+    /// <summary>Stores extracted real features under <paramref name="protocol"/>.</summary>
+    public Entry Store(EvaluationProtocol protocol, ExtractedFeatures real)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        FeatureMatrixFile.SaveF32(PathOf(protocol, "clip.f32"), real.Features);
+        GaussianStatistics? frame = real.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(real.FrameFeatures);
+        frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
+        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow);
+        string json = PathOf(protocol, "json"), tmp = json + ".tmp";
+        File.WriteAllText(tmp, JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(tmp, json, overwrite: true);
+        // Reload the clip features from disk so a hit and a miss give bit-identical numbers (float32 storage).
+        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false);
+    }
+
+    /// <summary>The cached entry, or extracts the real features with <paramref name="extract"/> and stores them.</summary>
+    public Entry GetOrCompute(EvaluationProtocol protocol, Func<ExtractedFeatures> extract)
+    {
+        if (TryLoad(protocol) is { } hit) return hit;
+        using var real = extract();
+        if (real.Count != protocol.Clips || real.Features.shape[1] != protocol.FeatureDim)
+            throw new InvalidOperationException($"Extracted {real.Count} x {real.Features.shape[1]} real features but the protocol says {protocol.Clips} x {protocol.FeatureDim}: fix the protocol (N, network) before caching.");
+        return Store(protocol, real);
+    }
+}

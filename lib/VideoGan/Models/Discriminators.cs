@@ -1,0 +1,113 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace VideoGan.Models;
+
+/// <summary>
+/// The 3D-conv video discriminator (VideoGAN; the temporal D of MoCoGAN/DVD-GAN): Conv3d k4 s2 p1 layers halving
+/// T, H and W (channels model.discriminatorWidth, doubling), LeakyReLU 0.2, then one Conv3d whose kernel covers
+/// what is left (T', s0, s0) -> one logit per clip. Batch norm after every layer but the first, as in the paper,
+/// unless model.spectralNorm is on: then every conv is spectrally normalised and there is no batch norm.
+/// </summary>
+/// <remarks>Taught in notebooks/02-architecture.ipynb; timed against PyTorch in bench/videogan-step.</remarks>
+public sealed class VideoDiscriminator : VideoDiscriminatorBase
+{
+    readonly Sequential net;
+
+    /// <summary>Builds the discriminator for <paramref name="config"/>.</summary>
+    public VideoDiscriminator(ModelConfig config) : base(nameof(VideoDiscriminator), config)
+    {
+        var c = Config;
+        var (s0, n) = Layers.SpatialLayout(c.Size);
+        int tLast = c.Frames >> n;
+        var chans = Layers.Pyramid(c.DiscriminatorWidth, n, decreasing: false);
+        bool sn = c.SpectralNorm;
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        long cin = c.Channels;
+        for (int i = 0; i < n; i++)
+        {
+            layers.Add(($"conv{i + 1}", Layers.MaybeSN(nn.Conv3d(cin, chans[i], 4, stride: 2, padding: 1, bias: sn), sn)));
+            if (i > 0 && !sn) layers.Add(($"bn{i + 1}", nn.BatchNorm3d(chans[i])));
+            layers.Add(($"lrelu{i + 1}", nn.LeakyReLU(0.2)));
+            cin = chans[i];
+        }
+        layers.Add(("score", Layers.MaybeSN(nn.Conv3d(cin, 1, (tLast, s0, s0)), sn)));
+        net = nn.Sequential(layers);
+        RegisterComponents();
+        Layers.InitDcgan(this);
+    }
+
+    /// <summary>Clip <c>[B, C, T, H, W]</c> -> logits <c>[B]</c>.</summary>
+    public override Tensor forward(Tensor video)
+    {
+        CheckVideo(video);
+        return net.call(video).view(-1);
+    }
+}
+
+/// <summary>
+/// The per-frame image discriminator of a dual-discriminator GAN (MoCoGAN's image D, DVD-GAN's spatial D):
+/// a DCGAN 2D conv net scoring <see cref="ModelConfig.FrameDiscriminatorFrames"/> random frames of each clip
+/// (different frames per clip, without repetition). <see cref="FrameLogits"/> gives every chosen frame's logit
+/// <c>[B, k]</c>; the module's output is their mean per clip <c>[B]</c>.
+/// </summary>
+/// <remarks>Taught in notebooks/02-architecture.ipynb.</remarks>
+public sealed class FrameDiscriminator : VideoDiscriminatorBase
+{
+    readonly Sequential net;
+
+    /// <summary>Builds the frame discriminator for <paramref name="config"/>.</summary>
+    public FrameDiscriminator(ModelConfig config) : base(nameof(FrameDiscriminator), config)
+    {
+        var c = Config;
+        var (s0, n) = Layers.SpatialLayout(c.Size);
+        var chans = Layers.Pyramid(c.DiscriminatorWidth, n, decreasing: false);
+        bool sn = c.SpectralNorm;
+        var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
+        long cin = c.Channels;
+        for (int i = 0; i < n; i++)
+        {
+            layers.Add(($"conv{i + 1}", Layers.MaybeSN(nn.Conv2d(cin, chans[i], 4, stride: 2, padding: 1, bias: sn), sn)));
+            if (i > 0 && !sn) layers.Add(($"bn{i + 1}", nn.BatchNorm2d(chans[i])));
+            layers.Add(($"lrelu{i + 1}", nn.LeakyReLU(0.2)));
+            cin = chans[i];
+        }
+        layers.Add(("score", Layers.MaybeSN(nn.Conv2d(cin, 1, s0), sn)));
+        net = nn.Sequential(layers);
+        RegisterComponents();
+        Layers.InitDcgan(this);
+    }
+
+    /// <summary>Frames per clip that are scored.</summary>
+    public int FramesPerClip => Config.FrameDiscriminatorFrames;
+
+    /// <summary>Optional generator for the frame choice (null: torch's global generator, seeded by Seeding).</summary>
+    public torch.Generator? FrameSampler { get; set; }
+
+    /// <summary>Random frame indices <c>[B, k]</c>, distinct within each clip.</summary>
+    public Tensor SampleFrameIndices(long batch, Device device)
+    {
+        var keys = torch.rand(new long[] { batch, Config.Frames }, generator: FrameSampler);
+        return keys.argsort(1).narrow(1, 0, FramesPerClip).to(device);
+    }
+
+    /// <summary>Scores single images <c>[N, C, H, W]</c> -> logits <c>[N]</c>.</summary>
+    public Tensor ScoreImages(Tensor images) => net.call(images).view(-1);
+
+    /// <summary>Logits <c>[B, k]</c> of k frames per clip; <paramref name="frameIndices"/> <c>[B, k]</c> picks them (random when null).</summary>
+    public Tensor FrameLogits(Tensor video, Tensor? frameIndices = null)
+    {
+        CheckVideo(video);
+        var c = Config;
+        long b = video.shape[0];
+        var idx = frameIndices ?? SampleFrameIndices(b, video.device);
+        long k = idx.shape[1];
+        var flat = (idx + torch.arange(b, device: video.device).unsqueeze(1) * c.Frames).reshape(-1);
+        var frames = video.transpose(1, 2).reshape(b * c.Frames, c.Channels, c.Size, c.Size).index_select(0, flat);
+        return ScoreImages(frames).view(b, k);
+    }
+
+    /// <summary>Clip <c>[B, C, T, H, W]</c> -> mean logit of k random frames <c>[B]</c>.</summary>
+    public override Tensor forward(Tensor video) => FrameLogits(video).mean(new long[] { 1 });
+}

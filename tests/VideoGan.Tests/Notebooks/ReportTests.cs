@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+using VideoGan.Notebooks;
+
+namespace VideoGan.Tests.Notebooks;
+
+/// <summary>`videogan report`: reproducible metrics, a complete folder, and no damage to an earlier report on failure.</summary>
+[Collection(NotebookCollection.Name)]
+public sealed class ReportTests : IDisposable
+{
+    readonly string _temp = Directory.CreateTempSubdirectory("videogan-report-").FullName;
+
+    public void Dispose() => Directory.Delete(_temp, recursive: true);
+
+    [Fact]
+    public async Task The_smoke_report_run_twice_gives_identical_metrics()
+    {
+        string dir = Path.Combine(_temp, "smoke");
+        await ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smoke", OutputDirectory = dir, NotebookTimeout = TimeSpan.FromMinutes(10) });
+        string first = File.ReadAllText(Path.Combine(dir, "metrics.json"));
+
+        // Everything the report promises is there.
+        foreach (var name in Workspace.Notebooks().Select(Path.GetFileName))
+            Assert.True(File.Exists(Path.Combine(dir, "notebooks", name!)), $"executed {name} missing");
+        var metrics = JsonNode.Parse(first)!.AsObject();
+        Assert.Equal(Workspace.Notebooks().Select(Path.GetFileNameWithoutExtension), metrics.Select(kv => kv.Key));
+        Assert.Equal(42, metrics["00-getting-started"]!["seed"]!.GetValue<int>());
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json")))!;
+        Assert.Equal("smoke", (string?)config["configuration"]);
+        Assert.Equal("6", (string?)config["notebooks"]!["00-getting-started.ipynb"]!["parameter_overrides"]!["frames"]);
+        var environment = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "environment.json")))!;
+        Assert.Equal("0.107.0", (string?)environment["packages"]!["TorchSharp"]);
+        Assert.False(string.IsNullOrEmpty((string?)environment["runtime"]!["LibTorchVersion"]));
+        string html = File.ReadAllText(Path.Combine(dir, "report.html"));
+        Assert.Contains("Plotly.newPlot", html);                      // the chart
+        Assert.DoesNotMatch("<script[^>]+src=\"https?:", html);      // nothing loaded from the network
+        Assert.True(html.Length > 1_000_000, "plotly.js should be embedded");
+
+        // The same configuration again, into the same folder (replacing the first report): the same metrics.
+        await ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smoke", OutputDirectory = dir, NotebookTimeout = TimeSpan.FromMinutes(10) });
+        Assert.Equal(first, File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        Assert.Empty(Directory.GetDirectories(_temp).Where(d => Path.GetFileName(d) != "smoke"));   // no staging left behind
+    }
+
+    [Fact]
+    public async Task A_failing_notebook_stops_the_report_and_leaves_the_earlier_report_untouched()
+    {
+        string dir = Path.Combine(_temp, "smoke");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "metrics.json"), "{\"earlier\": true}");
+        string failing = Path.Combine(Workspace.Root, "tests", "VideoGan.Tests", "Notebooks", "Fixtures", "failing.ipynb");
+
+        var e = await Assert.ThrowsAsync<ReportFailedException>(() =>
+            ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smoke", OutputDirectory = dir, Notebooks = [failing] }));
+
+        Assert.Contains("failing.ipynb, cell 6", e.Message);
+        Assert.Contains("deliberate failure 4711", e.Message);
+        Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        Assert.True(File.Exists(Path.Combine(_temp, "smoke.failed", "notebooks", "failing.ipynb")), "the partial report is kept for inspection");
+    }
+}
