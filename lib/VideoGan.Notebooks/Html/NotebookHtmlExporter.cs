@@ -66,6 +66,19 @@ public static partial class NotebookHtmlExporter
     public static void WriteReport(IReadOnlyList<string> ipynbPaths, string htmlPath) =>
         WriteAtomic(htmlPath, ToHtml(ipynbPaths, new NotebookHtmlOptions { Title = "VideoGAN report" }));
 
+    /// <summary>
+    /// <see cref="WriteReport"/>, then <c>index.html</c> beside it (<see cref="ReportIndex"/>): the writer
+    /// <c>videogan report</c> uses, called once the report folder's JSON files and executed notebooks are in place.
+    /// </summary>
+    public static void WriteReportAndIndex(IReadOnlyList<string> ipynbPaths, string htmlPath)
+    {
+        WriteReport(ipynbPaths, htmlPath);
+        ReportIndex.Write(Path.GetDirectoryName(Path.GetFullPath(htmlPath))!);
+    }
+
+    /// <summary>The id of a notebook's section in a page made by <see cref="ToHtml(IReadOnlyList{string}, NotebookHtmlOptions?)"/>.</summary>
+    public static string SectionId(string ipynbPath) => "nb-" + MarkdownToHtml.Slug(Path.GetFileNameWithoutExtension(ipynbPath));
+
     static JsonObject Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Notebook '{path}' does not exist.", path);
@@ -89,7 +102,7 @@ public static partial class NotebookHtmlExporter
         bool plotly = false;
         foreach (var (name, nb) in docs)
         {
-            string id = UniqueId("nb-" + MarkdownToHtml.Slug(name), ids);
+            string id = UniqueId(SectionId(name + ".ipynb"), ids);
             var body = new StringBuilder();
             string? heading = null;
             foreach (var cell in nb["cells"]!.AsArray().OfType<JsonObject>())

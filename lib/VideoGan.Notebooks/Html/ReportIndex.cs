@@ -46,6 +46,8 @@ public static class ReportIndex
                 string html = Path.ChangeExtension(rel, ".html");
                 sb.Append($"<li><a href=\"{Href(rel)}\">").Append(Esc(n!)).Append("</a>");
                 if (File.Exists(Path.Combine(dir, html))) sb.Append($" (<a href=\"{Href(html)}\">HTML</a>)");
+                if (File.Exists(Path.Combine(dir, "report.html")))
+                    sb.Append($" (<a href=\"report.html#{Esc(NotebookHtmlExporter.SectionId(n!))}\">in the report</a>)");
                 sb.Append("</li>\n");
             }
             sb.Append("</ul>\n");

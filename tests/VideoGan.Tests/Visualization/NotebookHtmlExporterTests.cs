@@ -80,6 +80,17 @@ public sealed class NotebookHtmlExporterTests : IDisposable
     }
 
     [Fact]
+    public void The_report_command_uses_this_exporter_and_writes_an_index()
+    {
+        Assert.Equal(NotebookHtmlExporter.WriteReportAndIndex, VideoGan.Notebooks.ReportBuilder.DefaultHtmlWriter);
+        string report = Path.Combine(_dir, "r");
+        string nb = SampleNotebook.Write(Path.Combine(report, "notebooks"), "00-a.ipynb", withCharts: false);
+        VideoGan.Notebooks.ReportBuilder.DefaultHtmlWriter([nb], Path.Combine(report, "report.html"));
+        Assert.Contains("<section class=\"notebook\" id=\"nb-00-a\">", File.ReadAllText(Path.Combine(report, "report.html")));
+        Assert.Contains("report.html#nb-00-a", File.ReadAllText(Path.Combine(report, "index.html")));
+    }
+
+    [Fact]
     public void Bad_notebooks_fail_with_the_file_named()
     {
         string bad = Path.Combine(_dir, "broken.ipynb");
@@ -102,6 +113,7 @@ public sealed class NotebookHtmlExporterTests : IDisposable
         string index = File.ReadAllText(ReportIndex.Write(report));
         Assert.Contains("<a href=\"report.html\">", index);
         Assert.Contains("<a href=\"notebooks/00-getting-started.ipynb\">", index);
+        Assert.Contains("<a href=\"report.html#nb-00-getting-started\">in the report</a>", index);
         Assert.Contains("<a href=\"config.json\">", index);
         Assert.Contains("<td class=\"num\">123.457</td>", index);
         Assert.Contains("a&lt;b", index);
