@@ -142,9 +142,14 @@ public sealed class MnistDigits
     }
 
     /// <summary>
-    /// Downloads the full MNIST into <paramref name="folder"/> (skipping files already there and verified), checks
+    /// Downloads the full MNIST into <paramref name="folder"/> (default <c>data/cache/mnist</c>, git-ignored; files
+    /// already there and verified are skipped), checks
     /// every file's SHA-256, resumes partial downloads, then loads <paramref name="split"/>.
     /// </summary>
+    public static MnistDigits Download(MnistSplit split, MnistDownloadOptions? options = null) =>
+        Download(MnistDownload.DefaultFolder(), split, options);
+
+    /// <inheritdoc cref="Download(MnistSplit, MnistDownloadOptions?)"/>
     public static MnistDigits Download(string folder, MnistSplit split, MnistDownloadOptions? options = null)
     {
         MnistDownload.DownloadAsync(folder, options).GetAwaiter().GetResult();

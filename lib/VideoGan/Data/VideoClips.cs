@@ -38,11 +38,20 @@ public sealed class VideoClips
 
     /// <summary>Allocates zeroed clips.</summary>
     public static VideoClips Zeros(int count, int channels, int frames, int height, int width) =>
-        new(new byte[(long)count * channels * frames * height * width], count, channels, frames, height, width);
+        new(new byte[CheckedSize(count, channels, frames, height, width)], count, channels, frames, height, width);
+
+    static int CheckedSize(int count, int channels, int frames, int height, int width)
+    {
+        long n = (long)count * channels * frames * height * width;
+        if (n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"{count} clips of [{channels}, {frames}, {height}, {width}] need {n:N0} bytes, more than one .NET array holds ({Array.MaxLength:N0}): generate or load in chunks of at most {Array.MaxLength / Math.Max(1L, n / Math.Max(1, count)):N0} clips.");
+        return (int)n;
+    }
 
     /// <summary>Allocates clips without zeroing (the caller writes every byte, in parallel: no single-threaded memset).</summary>
     internal static VideoClips Uninitialized(int count, int channels, int frames, int height, int width) =>
-        new(GC.AllocateUninitializedArray<byte>((int)((long)count * channels * frames * height * width)), count, channels, frames, height, width);
+        new(GC.AllocateUninitializedArray<byte>(CheckedSize(count, channels, frames, height, width)), count, channels, frames, height, width);
 
     /// <summary>The bytes of clip <paramref name="index"/>, <c>[C, T, H, W]</c>.</summary>
     public Span<byte> Clip(int index) => Data.AsSpan((int)((long)index * ClipBytes), ClipBytes);

@@ -31,6 +31,7 @@ public sealed class Architecture02 : NotebookCase
         Assert.True(Number(run, "sn_final_relative_error") < 0.05);
         Assert.InRange(Number(run, "sn_normalized_top_singular_value"), 0.95, 1.05);
         Assert.InRange(Number(run, "sn_max_stretch"), 0.1, 1.0 + 1e-4);
+        Assert.True(Number(run, "plain_max_stretch") > 2); // the 10x-scaled plain layer stretches far more
         // Clips and layer tables rendered.
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("image/gif") == true));
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("output shape") == true));
