@@ -123,6 +123,7 @@ public sealed class NotebookFile
     public void Save(string path)
     {
         NotebookFormat.EnsurePolyglotMetadata(_root);
+        NotebookFormat.EnsureCellIds(_root, System.IO.Path.GetFileNameWithoutExtension(Path));
         NotebookFormat.WriteAtomically(path, _root);
     }
 
@@ -229,7 +230,6 @@ public static class NotebookFormat
         foreach (var cell in (root["cells"] as JsonArray ?? []).OfType<JsonObject>())
         {
             n++;
-            if (string.IsNullOrEmpty((string?)cell["id"])) problems.Add($"cell {n}: no \"id\" (nbformat 4.5 requires one; any short unique string)");
             if ((string?)cell["cell_type"] != "code") continue;
             Expect(cell["metadata"]?["polyglot_notebook"]?["kernelName"], "csharp", $"cell {n}: metadata.polyglot_notebook.kernelName");
             if (cell["outputs"] is JsonArray { Count: > 0 }) problems.Add($"cell {n}: has outputs (store notebooks without outputs)");

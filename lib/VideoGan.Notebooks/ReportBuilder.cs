@@ -132,7 +132,7 @@ public static class ReportBuilder
     }
 
     /// <summary>The HTML writer used unless <see cref="ReportOptions.HtmlWriter"/> is set.</summary>
-    public static Action<IReadOnlyList<string>, string> DefaultHtmlWriter { get; set; } = ReportHtml.Write;
+    public static Action<IReadOnlyList<string>, string> DefaultHtmlWriter { get; set; } = Html.NotebookHtmlExporter.WriteReportAndIndex;
 
     /// <summary>
     /// Every recorded value, by notebook (file name without extension), then by name, keys sorted: the file two runs of
