@@ -67,8 +67,11 @@ public class TrainerTests
         Assert.Equal(TrainingTestKit.Flat(a.FrameDiscriminator!), TrainingTestKit.Flat(b.FrameDiscriminator!));
         Assert.Equal(a.Step, b.Step);
         Assert.Equal(a.History.Select(r => r.GLoss), b.History.Select(r => r.GLoss));
-        // Same optimiser and RNG state: the next step is identical.
-        var next = (a: a.TrainStep(), b: b.TrainStep());
+        // Same optimiser and RNG states: the next step is identical (the load restores torch's global RNG, which a's step
+        // advanced, so reload before b's step).
+        var nextA = a.TrainStep();
+        Checkpoints.Load(b, path);
+        var next = (a: nextA, b: b.TrainStep());
         Assert.Equal(next.a.DLoss, next.b.DLoss);
         Assert.Equal(next.a.GLoss, next.b.GLoss);
     }
