@@ -5,7 +5,7 @@
 #   - no script error, and no request left the page (it must be self-contained).
 # Writes OUTDIR/dom.html (the DOM after scripts ran, --dump-dom), OUTDIR/screenshot.png and OUTDIR/result.txt.
 #
-# usage: scripts/browser-check.sh PAGE.html OUTDIR [--min-charts N] [--min-gifs N]
+# usage: scripts/browser-check.sh PAGE.html OUTDIR [--min-charts N] [--min-gifs N] [--window-size W,H]
 # exit:  0 all checks passed, 1 a check failed, 2 usage error or no Chromium (set CHROMIUM=/path/to/chromium).
 set -euo pipefail
 shopt -u patsub_replacement 2>/dev/null || true  # keep "&" literal in ${var/pattern/replacement}
@@ -13,11 +13,12 @@ shopt -u patsub_replacement 2>/dev/null || true  # keep "&" literal in ${var/pat
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [[ $# -ge 2 ]] || usage
 page=$1; out=$2; shift 2
-min_charts=0; min_gifs=0
+min_charts=0; min_gifs=0; window_size=1200,1600
 while [[ $# -gt 0 ]]; do
   case $1 in
     --min-charts) min_charts=$2; shift 2 ;;
     --min-gifs) min_gifs=$2; shift 2 ;;
+    --window-size) window_size=$2; shift 2 ;;
     *) echo "browser-check: unknown option $1" >&2; usage ;;
   esac
 done
@@ -69,7 +70,7 @@ printf '%s\n' "$probe_js" >> "$probe"
 
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
        --disable-component-update --disable-sync --disable-dev-shm-usage --user-data-dir="$profile"
-       --window-size=1200,1600 --virtual-time-budget=15000)
+       --window-size="$window_size" --virtual-time-budget=15000)
 url="file://$probe"
 # One run prints the DOM (--dump-dom) and saves the screenshot, both after the virtual time budget.
 rm -f "$out/screenshot.png"

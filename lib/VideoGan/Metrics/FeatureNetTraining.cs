@@ -48,6 +48,15 @@ public static class FeatureNetTraining
                 new FeatureNetHead("motion", Enum.GetNames<MotionType>(), MultiLabel: false),
             },
         },
+        "synthetic-faces" => new FeatureNetConfig
+        {
+            Domain = domain, InChannels = 3,
+            Heads = new[]
+            {
+                new FeatureNetHead("motion", Enum.GetNames<FaceMotion>(), MultiLabel: false),
+                new FeatureNetHead("direction", new[] { "negative", "none", "positive" }, MultiLabel: false),
+            },
+        },
         _ => throw new ArgumentException($"Unknown feature-network domain '{domain}': use 'moving-mnist' or 'synthetic-faces'."),
     };
 
@@ -72,6 +81,13 @@ public static class FeatureNetTraining
                 var motion = set.Labels.Select(l => new[] { (int)l.Motion }).ToArray();
                 all.Add(new LabelledClips(name, set.Clips, new[] { digits, motion }));
             }
+        }
+        else if (domain == "synthetic-faces")
+        {
+            var set = SyntheticFaces.Generate(count, new SyntheticFacesOptions { Frames = frames }, Runtime.Seeding.Derive(seed, $"feature-net/faces/{(heldOut ? "test" : "train")}"));
+            var motion = set.Labels.Select(l => new[] { (int)l.Motion }).ToArray();
+            var dir = set.Labels.Select(l => new[] { Math.Sign(l.Direction) + 1 }).ToArray();
+            all.Add(new LabelledClips("faces", set.Clips, new[] { motion, dir }));
         }
         else ConfigFor(domain);
         return all;
