@@ -107,9 +107,11 @@ public sealed class RealFeatureCache
     /// <param name="FrameStatistics">Per-frame feature statistics, or null.</param>
     /// <param name="Temporal">Temporal statistics of the real clips.</param>
     /// <param name="FromCache">True when read from disk.</param>
-    public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache);
+    /// <param name="InceptionScore">Inception Score of the real clips under the network's classifier, or null.</param>
+    public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache,
+                               double? InceptionScore = null);
 
-    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc);
+    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc, double? InceptionScore = null);
 
     string PathOf(EvaluationProtocol p, string ext) => Path.Combine(Directory, $"{p.Key}.{ext}");
 
@@ -125,7 +127,7 @@ public sealed class RealFeatureCache
                                            $"({protocol.ToJson()}): a hash collision or a hand-edited file. Delete it.");
         var clip = FeatureMatrixFile.Load(PathOf(protocol, "clip.f32"));
         var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(PathOf(protocol, "frame.stats")).Stats : null;
-        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true);
+        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, meta.InceptionScore);
     }
 
     /// <summary>Stores extracted real features under <paramref name="protocol"/>.</summary>
@@ -135,12 +137,13 @@ public sealed class RealFeatureCache
         FeatureMatrixFile.SaveF32(PathOf(protocol, "clip.f32"), real.Features);
         GaussianStatistics? frame = real.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(real.FrameFeatures);
         frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
-        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow);
+        double? score = real.Probabilities is null ? null : Metrics.InceptionScore.Compute(real.Probabilities).Mean;
+        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, score);
         string json = PathOf(protocol, "json"), tmp = json + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(tmp, json, overwrite: true);
         // Reload the clip features from disk so a hit and a miss give bit-identical numbers (float32 storage).
-        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false);
+        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false, score);
     }
 
     /// <summary>The cached entry, or extracts the real features with <paramref name="extract"/> and stores them.</summary>

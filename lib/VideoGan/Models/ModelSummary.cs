@@ -19,6 +19,7 @@ public sealed record LayerSummary(string Name, string Type, long[]? OutputShape,
 /// buffers, not parameters). Renders as text (<see cref="ToString"/>) or an HTML table in notebooks.
 /// </summary>
 /// <remarks>Taught in notebooks/02-architecture.ipynb.</remarks>
+[VideoGan.Visualization.Notebook.TypeFormatterSource(typeof(ModelSummaryFormatterSource))]
 public sealed class ModelSummary
 {
     ModelSummary(string title, IReadOnlyList<LayerSummary> layers, long total, long[] inputShape, long[] outputShape)
@@ -121,4 +122,11 @@ public sealed class ModelSummary
         sb.Append($"<tr><td colspan='3' style='text-align:left'><b>total</b></td><td style='text-align:right'><b>{TotalParameters.ToString("N0", CultureInfo.InvariantCulture)}</b></td></tr></tbody></table></div>");
         return sb.ToString();
     }
+}
+
+/// <summary>Notebook formatter (by the library's convention) that shows a <see cref="ModelSummary"/> as an HTML table.</summary>
+public sealed class ModelSummaryFormatterSource
+{
+    /// <summary>The formatters.</summary>
+    public IEnumerable<object> CreateTypeFormatters() => [new VideoGan.Visualization.Notebook.HtmlFormatter<ModelSummary>(s => s.ToHtml())];
 }

@@ -108,6 +108,21 @@ public sealed class SpectralNorm : nn.Module<Tensor, Tensor>
         return w / sigma;
     }
 
+    /// <summary>
+    /// How power iteration converges for this layer's current weight: after each of <paramref name="iterations"/>
+    /// iterations, the estimate sigma = u^T W v next to the exact top singular value (SVD, float64). Updates u, v.
+    /// </summary>
+    public IReadOnlyList<PowerIterationStep> Trace(int iterations)
+    {
+        double exact;
+        using (var scope = torch.NewDisposeScope())
+        using (torch.no_grad())
+            exact = torch.linalg.svdvals(WeightMatrix(Weight).to(ScalarType.Float64))[0].ToDouble();
+        var rows = new List<PowerIterationStep> { new(0, SigmaEstimate, exact) };
+        for (int i = 1; i <= iterations; i++) rows.Add(new(i, UpdateEstimate(1), exact));
+        return rows;
+    }
+
     /// <summary>The wrapped layer's operation with the normalised weight.</summary>
     public override Tensor forward(Tensor input)
     {
@@ -131,4 +146,11 @@ public sealed class SpectralNorm : nn.Module<Tensor, Tensor>
                 throw new NotSupportedException($"SpectralNorm cannot wrap {module.GetType().Name}.");
         }
     }
+}
+
+/// <summary>One row of <see cref="SpectralNorm.Trace"/>: the power-iteration estimate of sigma after some iterations and the SVD value.</summary>
+public sealed record PowerIterationStep(int Iteration, double Estimate, double Exact)
+{
+    /// <summary>|estimate - exact| / exact.</summary>
+    public double RelativeError => Math.Abs(Estimate - Exact) / Exact;
 }
