@@ -16,7 +16,8 @@ public static class TrainingData
     public static IClipSource Create(DataConfig data, int seed) => data.Kind switch
     {
         "digits" or "moving-mnist" => new MovingMnistSource(MovingMnistOptionsFor(data), seed),
-        _ => throw new ArgumentException($"data.kind '{data.Kind}' has no clip source yet; use 'digits' or 'moving-mnist'."),
+        "faces" => new SyntheticFacesSource(new SyntheticFacesOptions { Size = data.Size, Frames = data.Frames }, seed),
+        _ => throw new ArgumentException($"data.kind '{data.Kind}' has no clip source; use 'digits', 'moving-mnist' or 'faces'."),
     };
 
     /// <summary>The Moving MNIST generator options a digits data config stands for.</summary>
@@ -60,5 +61,29 @@ public static class TrainingData
             var set = MovingMnist.Generate(TrainDigits.Value, batchSize, Options, seed);
             return set.Clips.ToTensor();
         }
+    }
+
+    /// <summary>Fresh SYNTHETIC face clips (procedural drawings, RGB) per (step, sub-step).</summary>
+    public sealed class SyntheticFacesSource : IClipSource
+    {
+        readonly int _seed;
+
+        /// <summary>A source with these generator options.</summary>
+        public SyntheticFacesSource(SyntheticFacesOptions options, int seed)
+        {
+            options.Validate();
+            Options = options;
+            _seed = Seeding.Derive(seed, "train-data");
+        }
+
+        /// <summary>The generator options.</summary>
+        public SyntheticFacesOptions Options { get; }
+
+        /// <inheritdoc />
+        public (int Channels, int Frames, int Height, int Width) ClipShape => (3, Options.Frames, Options.Size, Options.Size);
+
+        /// <inheritdoc />
+        public Tensor Batch(long step, int index, int batchSize) =>
+            SyntheticFaces.Generate(batchSize, Options, Seeding.Derive(_seed, $"{step}/{index}")).Clips.ToTensor();
     }
 }

@@ -164,5 +164,24 @@ public class TrainerTests
     }
 }
 
+public class TrainingDataTests
+{
+    [Theory]
+    [InlineData("digits", 1, 28)]
+    [InlineData("faces", 3, 64)]
+    public void Preset_sources_are_pure_functions_of_the_step(string preset, int channels, int size)
+    {
+        var config = ConfigPresets.Load(preset);
+        var source = TrainingData.Create(config.Data, config.Seed);
+        using var a = source.Batch(5, 0, 2);
+        using var b = source.Batch(5, 0, 2);
+        using var c = source.Batch(6, 0, 2);
+        Assert.Equal(new long[] { 2, channels, 16, size, size }, a.shape);
+        Assert.True(a.allclose(b, rtol: 0, atol: 0));
+        Assert.False(a.allclose(c, rtol: 0, atol: 0));
+        Assert.True(a.min().item<float>() >= -1f && a.max().item<float>() <= 1f);
+    }
+}
+
 [CollectionDefinition("torch-global-rng", DisableParallelization = true)]
 public class TorchGlobalRngCollection;
