@@ -73,12 +73,22 @@ public static class LatentWalks
         return torch.stack(rows);
     }
 
-    static Tensor Run(VideoGeneratorBase g, Tensor z)
+    static Tensor Run(VideoGeneratorBase g, Tensor z) => Generate(g, z);
+
+    /// <summary>G(z) in eval mode without gradients, in batches of <paramref name="batch"/>, as a CPU tensor <c>[B, C, T, H, W]</c>.</summary>
+    public static Tensor Generate(VideoGeneratorBase g, Tensor z, int batch = 64)
     {
+        ArgumentNullException.ThrowIfNull(g);
         g.eval();
         using var noGrad = torch.no_grad();
         var device = g.parameters().FirstOrDefault()?.device ?? CPU;
-        return g.call(z.to(device)).cpu();
+        var parts = new List<Tensor>();
+        for (long s = 0; s < z.shape[0]; s += batch)
+        {
+            using var scope = NewDisposeScope();
+            parts.Add(g.call(z.narrow(0, s, Math.Min(batch, z.shape[0] - s)).to(device)).cpu().MoveToOuterDisposeScope());
+        }
+        return parts.Count == 1 ? parts[0] : torch.cat(parts);
     }
 
     /// <summary>
