@@ -92,9 +92,20 @@ public static class Fingerprint
 /// <remarks>Taught in notebooks/04-evaluation.ipynb.</remarks>
 public sealed class RealFeatureCache
 {
-    /// <summary>Default directory: <c>data/cache/fvd</c> under the repository, or VIDEOGAN_CACHE/fvd when set.</summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("VIDEOGAN_CACHE") is { Length: > 0 } c ? Path.Combine(c, "fvd") : Path.Combine("data", "cache", "fvd");
+    /// <summary>
+    /// Default directory: VIDEOGAN_CACHE/fvd when set, else <c>data/cache/fvd</c> of the repository containing the current
+    /// directory (git-ignored), else <c>data/cache/fvd</c> under the current directory.
+    /// </summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("VIDEOGAN_CACHE") is { Length: > 0 } c) return Path.Combine(c, "fvd");
+            for (var d = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "VideoGan.Notebooks.sln"))) return Path.Combine(d.FullName, "data", "cache", "fvd");
+            return Path.Combine("data", "cache", "fvd");
+        }
+    }
 
     /// <summary>Where entries live.</summary>
     public string Directory { get; }
