@@ -1,4 +1,3 @@
-using System.Reflection;
 using TorchSharp;
 using VideoGan.Models;
 using static TorchSharp.torch;
@@ -79,24 +78,44 @@ public static class LatentAnalysis
     }
 
     /// <summary>
-    /// The trained digits generator from <c>VideoGan.Training.TrainedModels.LoadDigitsGenerator()</c> when that type and its
-    /// weights exist in this build, else null with the reason in <paramref name="note"/> (the chapter then uses a freshly
-    /// initialised generator, and says so).
+    /// Clip features <c>[B, d]</c>: the shipped Moving MNIST feature network's clip features when
+    /// <c>data/feature-nets/moving-mnist.pt</c> exists (the evaluation chapter's network), else <see cref="ClipDescriptors"/>.
+    /// <paramref name="source"/> says which.
+    /// </summary>
+    public static DenseMatrix Features(Tensor clips, out string source)
+    {
+        if (Metrics.VideoFeatureNet.FindShipped("moving-mnist") is string path)
+        {
+            using var net = Metrics.VideoFeatureNet.Load(path);
+            var parts = new List<DenseMatrix>();
+            for (long s = 0; s < clips.shape[0]; s += 64)
+            {
+                using var scope = NewDisposeScope();
+                parts.Add(ToMatrix(net.Forward(clips.narrow(0, s, Math.Min(64, clips.shape[0] - s))).Features));
+            }
+            source = net.Name;
+            return Stack(parts.ToArray());
+        }
+        source = "clip descriptors (no shipped feature network found)";
+        return ClipDescriptors(clips);
+    }
+
+    /// <summary>
+    /// The shipped trained digits generator (<see cref="Training.TrainedModels.LoadDigitsGenerator"/>), or null with the
+    /// reason in <paramref name="note"/> when its files are missing (the chapter then uses a freshly initialised
+    /// generator, and says so).
     /// </summary>
     public static VideoGeneratorBase? TryLoadTrainedDigitsGenerator(out string note)
     {
-        var type = typeof(LatentAnalysis).Assembly.GetTypes().FirstOrDefault(t => t.Name == "TrainedModels");
-        var method = type?.GetMethod("LoadDigitsGenerator", BindingFlags.Public | BindingFlags.Static, Type.EmptyTypes);
-        if (method is null) { note = "TrainedModels.LoadDigitsGenerator() is not in this build"; return null; }
         try
         {
-            var g = method.Invoke(null, null) as VideoGeneratorBase;
-            note = g is null ? "TrainedModels.LoadDigitsGenerator() returned no generator" : "trained digits generator (TrainedModels.LoadDigitsGenerator)";
+            var g = Training.TrainedModels.LoadDigitsGenerator();
+            note = "trained digits generator (TrainedModels.LoadDigitsGenerator)";
             return g;
         }
-        catch (TargetInvocationException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {
-            note = $"trained generator unavailable: {e.InnerException?.Message ?? e.Message}";
+            note = $"trained generator unavailable: {e.Message}";
             return null;
         }
     }

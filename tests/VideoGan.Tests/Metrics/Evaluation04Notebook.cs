@@ -3,10 +3,13 @@ using VideoGan.Tests.Notebooks;
 
 namespace VideoGan.Tests.Metrics;
 
-/// <summary>notebooks/04-evaluation.ipynb with its smoke parameters (n 24, bootstrap 5).</summary>
+/// <summary>notebooks/04-evaluation.ipynb with its smoke parameters (n 24, bootstrap 2).</summary>
 public sealed class Evaluation04Notebook : NotebookCase
 {
     public override string Notebook => "04-evaluation.ipynb";
+
+    /// <summary>Six cases, each with feature extraction, FVD, a small bootstrap, KVD and per-frame FID.</summary>
+    public override TimeSpan Timeout => TimeSpan.FromMinutes(10);
 
     public override void Check(NotebookRunResult run)
     {
