@@ -307,7 +307,13 @@ public static class Comparison
     /// <summary>Trains one variant (into <paramref name="runDirectory"/> when given) and scores its sampling generator.</summary>
     public static VariantResult TrainAndScore(ComparisonVariant variant, EvaluationReference reference, string? runDirectory = null, Action<string>? log = null)
     {
-        if (runDirectory is not null && Directory.Exists(runDirectory)) Directory.Delete(runDirectory, recursive: true); // a fresh run, never a resumed one
+        if (runDirectory is not null && Directory.Exists(runDirectory) && Directory.EnumerateFileSystemEntries(runDirectory).Any())
+        {
+            // A fresh run, never a resumed one; but only ever delete what looks like a run folder.
+            if (!File.Exists(Path.Combine(runDirectory, "config.json")))
+                throw new IOException($"'{runDirectory}' exists and is not a run folder (no config.json): choose another runs directory for the comparison.");
+            Directory.Delete(runDirectory, recursive: true);
+        }
         var data = ExperimentData.TrainingSource(variant.Config.Data, variant.Config.Seed);
         using var trainer = new Trainer(variant.Config, runDirectory, data);
         var clock = Stopwatch.StartNew();

@@ -32,8 +32,12 @@ public sealed class Results06NotebookCase : NotebookCase
         // The reused baseline (motion-shape = motion-shape SN on) scores identically; other variants differ.
         Assert.Equal(fvd[0], fvd[3]);
         Assert.Equal(5, fvd.Distinct().Count());
+        // The floor's percentile interval need not hold its estimate: resampling duplicates clips, which raises the biased
+        // FD of two samples of one distribution, so at tiny N the whole interval can sit above the estimate.
         double floor = Number(run, "real_floor_fvd");
-        Assert.True(double.IsFinite(floor) && floor >= 0 && Number(run, "real_floor_fvd_lower") <= floor + 1e-9 && floor <= Number(run, "real_floor_fvd_upper") + 1e-9);
+        Assert.True(double.IsFinite(floor) && floor >= 0, $"real floor FVD {floor}");
+        Assert.True(Number(run, "real_floor_fvd_lower") <= Number(run, "real_floor_fvd_upper"));
+        Assert.True(fvd.Min() > floor, $"every short-run variant (min FVD {fvd.Min()}) should be farther from the real clips than real clips are (floor {floor})");
         // FVD over steps: the two checkpoints of the 2-step run; the last one is the generator in the table.
         Assert.Equal(new double[] { 1, 2 }, Numbers(run, "fvd_over_steps_steps"));
         var overSteps = Numbers(run, "fvd_over_steps");
