@@ -103,8 +103,9 @@ public sealed class SpectralNorm : nn.Module<Tensor, Tensor>
         var w = Weight;
         if (training)
             using (torch.no_grad()) PowerIterate(WeightMatrix(w.detach()), PowerIterations);
-        // u and v are buffers (no grad): sigma = u^T W v is differentiable in W only, as in the paper.
-        var sigma = Sigma(WeightMatrix(w));
+        // u and v are buffers (no grad): sigma = u^T W v is differentiable in W only, as in the paper. Autograd keeps
+        // clones, so a second forward (real and fake scored in separate calls) may update the buffers before backward.
+        var sigma = torch.dot(weight_u.clone(), torch.mv(WeightMatrix(w), weight_v.clone()));
         return w / sigma;
     }
 

@@ -101,4 +101,18 @@ public class SpectralNormTests
         lossRef.backward();
         Assert.True(torch.allclose(gradSn, w.grad!, rtol: 1e-6, atol: 1e-8), $"max diff {(gradSn - w.grad!).abs().max().item<double>()}");
     }
+
+    [Fact]
+    public void TwoTrainingForwardsBeforeOneBackwardWork()
+    {
+        // A discriminator scores real and fake clips in separate calls, then backpropagates once: the second call's
+        // power iteration updates u, v in place, which must not invalidate what autograd kept from the first.
+        var (sn, x, _) = Make("conv3d");
+        using var _sn = sn;
+        sn.train();
+        var first = sn.call(x).square().mean();
+        var second = sn.call(x + 0.1).square().mean();
+        (first + second).backward();
+        Assert.True(sn.Weight.grad is not null && sn.Weight.grad.abs().sum().item<float>() > 0);
+    }
 }
