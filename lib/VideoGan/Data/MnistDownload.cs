@@ -44,6 +44,9 @@ public static class MnistDownload
         new RemoteFile("t10k-labels-idx1-ubyte.gz", 4_542, "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
     };
 
+    /// <summary>The default download folder: <c>data/cache/mnist</c> in the repository (git-ignored).</summary>
+    public static string DefaultFolder() => Path.Combine(DataPaths.FindDataDirectory(), "cache", "mnist");
+
     /// <summary>Downloads every file of <paramref name="options"/> into <paramref name="folder"/>; returns their paths.</summary>
     public static async Task<IReadOnlyList<string>> DownloadAsync(string folder, MnistDownloadOptions? options = null, CancellationToken ct = default)
     {

@@ -161,7 +161,7 @@ public static class MovingMnist
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
         if (pool.Count == 0) throw new ArgumentException($"digit pool {pool.Source} is empty.", nameof(pool));
         int s = o.CanvasSize;
-        var clips = VideoClips.Zeros(count, 1, o.Frames, s, s);
+        var clips = VideoClips.Uninitialized(count, 1, o.Frames, s, s);
         var labels = new MovingMnistLabel[count];
         var motions = o.MotionTypes.ToArray();
         Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxThreads },
@@ -188,6 +188,7 @@ public static class MovingMnist
         var motion = motions[rng.Next(motions.Length)];
         double speed = o.Speed * (1 + o.SpeedJitter * (2 * rng.NextDouble() - 1));
         bool translates = motion is not (MotionType.Static or MotionType.RotateZoom);
+        clip.Clear(); // the buffer is uninitialised: each worker clears its own clips
         var label = new MovingMnistLabel
         {
             Digits = new int[n], PoolIndices = new int[n], Motion = motion, DirectionDegrees = new double[n],

@@ -108,17 +108,26 @@ public static partial class Npy
     /// </summary>
     public static (VideoClips Clips, MovingMnistLabel[]? Labels) LoadMovingMnist(string path)
     {
-        var data = ReadUInt8(path, out var shape);
+        // Streams frame by frame straight into the [N, 1, T, H, W] buffer: one copy of the data in memory, not two.
+        using var s = OpenRead(path);
+        var hd = ReadHeader(s, path);
+        if (hd.Descr is not ("|u1" or "<u1" or ">u1"))
+            throw new InvalidDataException($"{path}: dtype '{hd.Descr}' where uint8 ('|u1') was expected for Moving MNIST [T, N, H, W].");
+        var shape = hd.Shape;
         if (shape.Length != 4)
             throw new InvalidDataException($"{path}: shape ({string.Join(", ", shape)}) is not the Moving MNIST layout [T, N, H, W] (4 dimensions, e.g. (20, 10000, 64, 64)).");
+        long have = s.Length - s.Position;
+        if (have != hd.Count)
+            throw new InvalidDataException(have < hd.Count
+                ? $"{path}: truncated: shape ({string.Join(", ", shape)}) needs {hd.Count} data bytes, the file holds {have}."
+                : $"{path}: {have - hd.Count} bytes more than shape ({string.Join(", ", shape)}) needs: the header does not match the data.");
         int T = (int)shape[0], n = (int)shape[1], h = (int)shape[2], w = (int)shape[3], hw = h * w;
-        var nthw = new byte[data.LongLength];
-        Parallel.For(0, T, t =>
-        {
-            for (int i = 0; i < n; i++)
-                data.AsSpan((int)(((long)t * n + i) * hw), hw).CopyTo(nthw.AsSpan((int)(((long)i * T + t) * hw), hw));
-        });
-        var clips = new VideoClips(nthw, n, 1, T, h, w);
+        var clips = VideoClips.Uninitialized(n, 1, T, h, w);
+        var nthw = clips.Data;
+        using (var buffered = new BufferedStream(s, 1 << 20))
+            for (int t = 0; t < T; t++)
+                for (int i = 0; i < n; i++)
+                    buffered.ReadExactly(nthw.AsSpan((int)(((long)i * T + t) * hw), hw));
         MovingMnistLabel[]? labels = null;
         var lp = LabelsPath(path);
         if (File.Exists(lp))

@@ -38,7 +38,20 @@ public sealed class VideoClips
 
     /// <summary>Allocates zeroed clips.</summary>
     public static VideoClips Zeros(int count, int channels, int frames, int height, int width) =>
-        new(new byte[(long)count * channels * frames * height * width], count, channels, frames, height, width);
+        new(new byte[CheckedSize(count, channels, frames, height, width)], count, channels, frames, height, width);
+
+    static int CheckedSize(int count, int channels, int frames, int height, int width)
+    {
+        long n = (long)count * channels * frames * height * width;
+        if (n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(count),
+                $"{count} clips of [{channels}, {frames}, {height}, {width}] need {n:N0} bytes, more than one .NET array holds ({Array.MaxLength:N0}): generate or load in chunks of at most {Array.MaxLength / Math.Max(1L, n / Math.Max(1, count)):N0} clips.");
+        return (int)n;
+    }
+
+    /// <summary>Allocates clips without zeroing (the caller writes every byte, in parallel: no single-threaded memset).</summary>
+    internal static VideoClips Uninitialized(int count, int channels, int frames, int height, int width) =>
+        new(GC.AllocateUninitializedArray<byte>(CheckedSize(count, channels, frames, height, width)), count, channels, frames, height, width);
 
     /// <summary>The bytes of clip <paramref name="index"/>, <c>[C, T, H, W]</c>.</summary>
     public Span<byte> Clip(int index) => Data.AsSpan((int)((long)index * ClipBytes), ClipBytes);
@@ -89,6 +102,39 @@ public sealed class VideoClips
         var outp = Zeros(indices.Count, Channels, Frames, Height, Width);
         for (int i = 0; i < indices.Count; i++) Clip(indices[i]).CopyTo(outp.Clip(i));
         return outp;
+    }
+
+    /// <summary>
+    /// The clips at <paramref name="indices"/> (default: all) as a displayable <see cref="Visualization.Clip"/>
+    /// (renders as an animated GIF grid in a notebook).
+    /// </summary>
+    public Visualization.Clip ToClip(IReadOnlyList<int>? indices = null, string? caption = null)
+    {
+        var sub = indices is null ? this : Subset(indices);
+        return Visualization.Clip.FromBytes(sub.Data, sub.Count, Channels, Frames, Height, Width, caption);
+    }
+
+    /// <summary>
+    /// Intensity-weighted centre (x, y) of the ink in every frame of clip <paramref name="index"/>, in pixels
+    /// (channels averaged; NaN for an empty frame): the trajectory of a single moving digit.
+    /// </summary>
+    public (double[] X, double[] Y) InkCentres(int index)
+    {
+        var clip = Clip(index);
+        int hw = Height * Width;
+        var xs = new double[Frames]; var ys = new double[Frames];
+        for (int t = 0; t < Frames; t++)
+        {
+            double sx = 0, sy = 0, m = 0;
+            for (int c = 0; c < Channels; c++)
+            {
+                var f = clip.Slice((c * Frames + t) * hw, hw);
+                for (int y = 0; y < Height; y++)
+                    for (int x = 0; x < Width; x++) { double v = f[y * Width + x]; sx += v * x; sy += v * y; m += v; }
+            }
+            xs[t] = m > 0 ? sx / m : double.NaN; ys[t] = m > 0 ? sy / m : double.NaN;
+        }
+        return (xs, ys);
     }
 
     /// <summary>Histogram of all pixel values (256 bins).</summary>

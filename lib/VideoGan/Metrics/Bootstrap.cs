@@ -3,24 +3,37 @@ using static TorchSharp.torch;
 
 namespace VideoGan.Metrics;
 
-/// <summary>A bootstrap confidence interval: percentiles of the statistic over resampled feature sets.</summary>
+/// <summary>
+/// A bootstrap confidence interval. <see cref="Lower"/>/<see cref="Upper"/> are the normal interval Estimate ± z·SE
+/// (SE = standard deviation of the bootstrap replicates), centred on the estimate. The percentile bounds are kept too:
+/// for the Fréchet distance they sit above the estimate, because resampling with replacement duplicates clips, which
+/// shrinks the effective N and inflates FD (the same small-N bias as the estimator itself).
+/// </summary>
 /// <param name="Estimate">The statistic on the full sets.</param>
-/// <param name="Lower">Lower percentile bound.</param>
-/// <param name="Upper">Upper percentile bound.</param>
+/// <param name="Lower">Estimate - z·SE.</param>
+/// <param name="Upper">Estimate + z·SE.</param>
 /// <param name="Level">Coverage, e.g. 0.95.</param>
 /// <param name="StdError">Standard deviation of the bootstrap replicates.</param>
 /// <param name="Resamples">Number of bootstrap replicates.</param>
 public sealed record ConfidenceInterval(double Estimate, double Lower, double Upper, double Level, double StdError, int Resamples)
 {
+    /// <summary>Lower percentile of the bootstrap replicates.</summary>
+    public double PercentileLower { get; init; } = double.NaN;
+    /// <summary>Upper percentile of the bootstrap replicates.</summary>
+    public double PercentileUpper { get; init; } = double.NaN;
+    /// <summary>Mean of the bootstrap replicates (minus Estimate: the resampling bias).</summary>
+    public double BootstrapMean { get; init; } = double.NaN;
+
     /// <summary>"12.3 [11.0, 13.9] (95% bootstrap, 200 resamples)".</summary>
     public override string ToString() =>
         FormattableString.Invariant($"{Estimate:G6} [{Lower:G6}, {Upper:G6}] ({Level * 100:0}% bootstrap, {Resamples} resamples)");
 }
 
 /// <summary>
-/// Percentile bootstrap for distances between two feature sets: both sets are resampled with replacement (same sizes)
-/// and the distance recomputed. The interval shows sampling noise at this N; it does not remove the estimator's upward
-/// bias at small N (FD of two samples of one distribution is positive), which is why FVDs are compared at equal N.
+/// Bootstrap for distances between two feature sets: both sets are resampled with replacement (same sizes) and the
+/// distance recomputed; the interval is Estimate ± z·SE (percentiles kept alongside). It shows sampling noise at this
+/// N; it does not remove the estimator's upward bias at small N (FD of two samples of one distribution is positive),
+/// which is why FVDs are compared at equal N.
 /// </summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb ("confidence intervals" step).</remarks>
 public static class Bootstrap
@@ -49,7 +62,15 @@ public static class Bootstrap
         double alpha = (1 - level) / 2;
         double mean = values.Average();
         double sd = Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1));
-        return new ConfidenceInterval(estimate, Quantile(values, alpha), Quantile(values, 1 - alpha), level, sd, resamples);
+        double z = level switch
+        {
+            0.80 => 1.2815515655446004, 0.90 => 1.6448536269514722, 0.95 => 1.959963984540054, 0.99 => 2.5758293035489004,
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Use level 0.80, 0.90, 0.95 or 0.99."),
+        };
+        return new ConfidenceInterval(estimate, estimate - z * sd, estimate + z * sd, level, sd, resamples)
+        {
+            PercentileLower = Quantile(values, alpha), PercentileUpper = Quantile(values, 1 - alpha), BootstrapMean = mean,
+        };
     }
 
     /// <summary>Bootstrap interval for the Fréchet distance (FVD/FID) between two feature matrices.</summary>

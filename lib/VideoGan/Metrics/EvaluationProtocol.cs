@@ -92,9 +92,20 @@ public static class Fingerprint
 /// <remarks>Taught in notebooks/04-evaluation.ipynb.</remarks>
 public sealed class RealFeatureCache
 {
-    /// <summary>Default directory: <c>data/cache/fvd</c> under the repository, or VIDEOGAN_CACHE/fvd when set.</summary>
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("VIDEOGAN_CACHE") is { Length: > 0 } c ? Path.Combine(c, "fvd") : Path.Combine("data", "cache", "fvd");
+    /// <summary>
+    /// Default directory: VIDEOGAN_CACHE/fvd when set, else <c>data/cache/fvd</c> of the repository containing the current
+    /// directory (git-ignored), else <c>data/cache/fvd</c> under the current directory.
+    /// </summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("VIDEOGAN_CACHE") is { Length: > 0 } c) return Path.Combine(c, "fvd");
+            for (var d = new DirectoryInfo(System.IO.Directory.GetCurrentDirectory()); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "VideoGan.Notebooks.sln"))) return Path.Combine(d.FullName, "data", "cache", "fvd");
+            return Path.Combine("data", "cache", "fvd");
+        }
+    }
 
     /// <summary>Where entries live.</summary>
     public string Directory { get; }
@@ -107,9 +118,11 @@ public sealed class RealFeatureCache
     /// <param name="FrameStatistics">Per-frame feature statistics, or null.</param>
     /// <param name="Temporal">Temporal statistics of the real clips.</param>
     /// <param name="FromCache">True when read from disk.</param>
-    public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache);
+    /// <param name="InceptionScore">Inception Score of the real clips under the network's classifier, or null.</param>
+    public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache,
+                               double? InceptionScore = null);
 
-    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc);
+    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc, double? InceptionScore = null);
 
     string PathOf(EvaluationProtocol p, string ext) => Path.Combine(Directory, $"{p.Key}.{ext}");
 
@@ -125,7 +138,7 @@ public sealed class RealFeatureCache
                                            $"({protocol.ToJson()}): a hash collision or a hand-edited file. Delete it.");
         var clip = FeatureMatrixFile.Load(PathOf(protocol, "clip.f32"));
         var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(PathOf(protocol, "frame.stats")).Stats : null;
-        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true);
+        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, meta.InceptionScore);
     }
 
     /// <summary>Stores extracted real features under <paramref name="protocol"/>.</summary>
@@ -135,12 +148,13 @@ public sealed class RealFeatureCache
         FeatureMatrixFile.SaveF32(PathOf(protocol, "clip.f32"), real.Features);
         GaussianStatistics? frame = real.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(real.FrameFeatures);
         frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
-        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow);
+        double? score = real.Probabilities is null ? null : Metrics.InceptionScore.Compute(real.Probabilities).Mean;
+        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, score);
         string json = PathOf(protocol, "json"), tmp = json + ".tmp";
         File.WriteAllText(tmp, JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         File.Move(tmp, json, overwrite: true);
         // Reload the clip features from disk so a hit and a miss give bit-identical numbers (float32 storage).
-        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false);
+        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false, score);
     }
 
     /// <summary>The cached entry, or extracts the real features with <paramref name="extract"/> and stores them.</summary>

@@ -8,7 +8,10 @@ namespace VideoGan.Visualization;
 public sealed class ColorQuantizer
 {
     readonly byte[] _palette;
-    readonly Dictionary<int, byte> _nearest = new();
+    readonly Dictionary<int, byte> _exact = new();
+    // Nearest entry per 6-bit-per-channel cell (0 = not computed yet, else index + 1); null when the palette is exact.
+    readonly byte[]? _cells;
+    readonly bool[]? _cellDone;
 
     /// <summary>The palette as RGB triples (at most 256 entries).</summary>
     public ReadOnlySpan<byte> Palette => _palette;
@@ -16,50 +19,89 @@ public sealed class ColorQuantizer
     /// <summary>Number of palette entries.</summary>
     public int Count => _palette.Length / 3;
 
-    ColorQuantizer(byte[] palette) => _palette = palette;
+    ColorQuantizer(List<int> colours, bool exact)
+    {
+        _palette = new byte[colours.Count * 3];
+        for (int i = 0; i < colours.Count; i++)
+        {
+            _palette[3 * i] = (byte)(colours[i] >> 16);
+            _palette[3 * i + 1] = (byte)(colours[i] >> 8);
+            _palette[3 * i + 2] = (byte)colours[i];
+            _exact.TryAdd(colours[i], (byte)i);
+        }
+        if (!exact) { _cells = new byte[1 << 18]; _cellDone = new bool[1 << 18]; }
+    }
 
     /// <summary>
-    /// Median cut over packed 0xRRGGBB colours. When the input has at most <paramref name="maxColours"/> distinct
-    /// colours the palette holds them exactly (lossless). <paramref name="reserved"/> colours are always included
-    /// exactly (for example a border colour) and count towards the limit.
+    /// Median cut over packed 0xRRGGBB colours, refined by a few k-means steps. When the input has at most
+    /// <paramref name="maxColours"/> distinct colours the palette holds them exactly (lossless). <paramref name="reserved"/>
+    /// colours are always included exactly (for example a border colour) and count towards the limit.
     /// </summary>
     public static ColorQuantizer Build(ReadOnlySpan<int> rgb, int maxColours = 256, params int[] reserved)
     {
         if (maxColours < 1 || maxColours > 256) throw new ArgumentOutOfRangeException(nameof(maxColours), maxColours, "Use 1..256 colours.");
-        var histogram = new Dictionary<int, int>();
-        foreach (int c in rgb)
-        {
-            int key = c & 0xFFFFFF;
-            histogram[key] = histogram.TryGetValue(key, out int n) ? n + 1 : 1;
-        }
         var reservedSet = new HashSet<int>(reserved.Select(r => r & 0xFFFFFF));
-        foreach (int r in reservedSet) histogram.Remove(r);
         int budget = maxColours - reservedSet.Count;
-        if (budget < 1 && histogram.Count > 0) throw new ArgumentException("Reserved colours leave no room for the image's colours.", nameof(reserved));
+        if (budget < 0) throw new ArgumentException($"{reservedSet.Count} reserved colours exceed the palette of {maxColours}.", nameof(reserved));
 
-        var colours = new List<int>(reservedSet);
-        if (histogram.Count <= budget)
-            colours.AddRange(histogram.Keys);
-        else
-            colours.AddRange(Refine(histogram, MedianCut(histogram, budget).ToArray(), iterations: 4));
-        if (colours.Count == 0) colours.Add(0);
-
-        var palette = new byte[colours.Count * 3];
-        for (int i = 0; i < colours.Count; i++)
+        // One pass: a 5-bit-per-channel histogram with exact colour sums (so box means are exact), and the distinct
+        // colours as long as they still fit the budget.
+        var count = new int[1 << 15];
+        var sums = new long[3 << 15];
+        var distinct = new HashSet<int>();
+        bool fits = true;
+        foreach (int px in rgb)
         {
-            palette[3 * i] = (byte)(colours[i] >> 16);
-            palette[3 * i + 1] = (byte)(colours[i] >> 8);
-            palette[3 * i + 2] = (byte)colours[i];
+            int c = px & 0xFFFFFF;
+            if (reservedSet.Contains(c)) continue;
+            int r = c >> 16, g = (c >> 8) & 0xFF, b = c & 0xFF;
+            int bin = (r >> 3) << 10 | (g >> 3) << 5 | (b >> 3);
+            count[bin]++;
+            sums[3 * bin] += r; sums[3 * bin + 1] += g; sums[3 * bin + 2] += b;
+            if (fits && distinct.Add(c) && distinct.Count > budget) fits = false;
         }
-        return new ColorQuantizer(palette);
+        if (!fits && budget < 1) throw new ArgumentException("Reserved colours leave no room for the image's colours.", nameof(reserved));
+
+        var colours = new List<int>(reservedSet.Order());
+        if (fits) colours.AddRange(distinct.Order());
+        else
+        {
+            var bins = new List<(int Colour, int Count)>();
+            for (int bin = 0; bin < count.Length; bin++)
+                if (count[bin] > 0)
+                {
+                    double n = count[bin];
+                    int r = (int)Math.Round(sums[3 * bin] / n), g = (int)Math.Round(sums[3 * bin + 1] / n), b = (int)Math.Round(sums[3 * bin + 2] / n);
+                    bins.Add((r << 16 | g << 8 | b, count[bin]));
+                }
+            var cut = MedianCut(bins, budget).ToArray();
+            colours.AddRange(Refine(bins, cut, iterations: 4).Where(c => !reservedSet.Contains(c)));
+        }
+        if (colours.Count == 0) colours.Add(0);
+        return new ColorQuantizer(colours, fits);
     }
 
-    /// <summary>Index of the palette entry nearest (squared RGB distance) to a packed 0xRRGGBB colour.</summary>
+    /// <summary>
+    /// Index of the palette entry for a packed 0xRRGGBB colour: exact when the colour is in the palette, else the
+    /// entry nearest (squared RGB distance) to the centre of the colour's 6-bit-per-channel cell.
+    /// </summary>
     public byte Map(int rgb)
     {
         rgb &= 0xFFFFFF;
-        if (_nearest.TryGetValue(rgb, out byte hit)) return hit;
+        if (_exact.TryGetValue(rgb, out byte hit)) return hit;
         int r = rgb >> 16, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+        if (_cells is null) return Nearest(r, g, b);
+        int cell = (r >> 2) << 12 | (g >> 2) << 6 | (b >> 2);
+        if (!_cellDone![cell])
+        {
+            _cells[cell] = Nearest((r & ~3) + 2, (g & ~3) + 2, (b & ~3) + 2);
+            _cellDone[cell] = true;
+        }
+        return _cells[cell];
+    }
+
+    byte Nearest(int r, int g, int b)
+    {
         int best = 0, bestDist = int.MaxValue;
         for (int i = 0; i < _palette.Length / 3; i++)
         {
@@ -67,19 +109,16 @@ public sealed class ColorQuantizer
             int d = dr * dr + dg * dg + db * db;
             if (d < bestDist) { bestDist = d; best = i; if (d == 0) break; }
         }
-        _nearest[rgb] = (byte)best;
         return (byte)best;
     }
 
     /// <summary>
     /// A few Lloyd (k-means) steps over the histogram starting from the median-cut palette: moves each entry to the
     /// mean of the colours nearest to it, which lowers the error median cut leaves in smooth gradients. Large
-    /// histograms are subsampled (every k-th distinct colour) to bound the cost.
+    /// histograms are first reduced to 5-bit-per-channel bins (at most 32768 entries), which bounds the cost.
     /// </summary>
-    static int[] Refine(Dictionary<int, int> histogram, int[] palette, int iterations)
+    static int[] Refine(List<(int Colour, int Count)> entries, int[] palette, int iterations)
     {
-        var entries = histogram.ToArray();
-        int stride = Math.Max(1, entries.Length / 60000);
         int k = palette.Length;
         var pr = new int[k]; var pg = new int[k]; var pb = new int[k];
         for (int i = 0; i < k; i++) { pr[i] = palette[i] >> 16; pg[i] = (palette[i] >> 8) & 0xFF; pb[i] = palette[i] & 0xFF; }
@@ -87,9 +126,9 @@ public sealed class ColorQuantizer
         for (int it = 0; it < iterations; it++)
         {
             Array.Clear(sr); Array.Clear(sg); Array.Clear(sb); Array.Clear(sw);
-            for (int e = 0; e < entries.Length; e += stride)
+            for (int e = 0; e < entries.Count; e++)
             {
-                int c = entries[e].Key, n = entries[e].Value;
+                var (c, n) = entries[e];
                 int r = c >> 16, g = (c >> 8) & 0xFF, b = c & 0xFF;
                 int best = 0, bestD = int.MaxValue;
                 for (int i = 0; i < k; i++)
@@ -135,9 +174,9 @@ public sealed class ColorQuantizer
         }
     }
 
-    static IEnumerable<int> MedianCut(Dictionary<int, int> histogram, int target)
+    static IEnumerable<int> MedianCut(List<(int Colour, int Count)> histogram, int target)
     {
-        var first = new Box(histogram.Select(kv => (kv.Key, kv.Value)).ToList());
+        var first = new Box(histogram.ToList());
         first.Measure();
         var boxes = new List<Box> { first };
         while (boxes.Count < target)

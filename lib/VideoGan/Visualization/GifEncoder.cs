@@ -67,10 +67,15 @@ public static class GifEncoder
     /// <summary>Variable-width (9..12 bit) LZW as GIF wants it, packed LSB-first into 255-byte sub-blocks.</summary>
     sealed class LzwEncoder
     {
-        const int MaxBits = 12, MaxCode = 1 << MaxBits, HashSize = 5003; // prime > 4096 for open addressing
+        const int MaxBits = 12, MaxCode = 1 << MaxBits;
+        // Open addressing at <= 25% load (4096 codes in 16384 slots) keeps probe chains short; entries carry the
+        // generation they were written in, so a table reset is one increment instead of clearing the arrays.
+        const int TableBits = 14, TableSize = 1 << TableBits, Mask = TableSize - 1;
         const int Clear = 256, End = 257;
-        readonly int[] _keys = new int[HashSize];
-        readonly short[] _codes = new short[HashSize];
+        readonly int[] _keys = new int[TableSize];
+        readonly short[] _codes = new short[TableSize];
+        readonly int[] _stamps = new int[TableSize];
+        int _generation;
         readonly byte[] _block = new byte[256];
         int _blockLen, _bitBuffer, _bitCount, _codeSize, _nextCode;
         Stream _out = Stream.Null;
@@ -85,12 +90,12 @@ public static class GifEncoder
             {
                 int c = pixels[i];
                 int key = (prefix << 8) | c;
-                int h = (c << 4 ^ prefix) % HashSize;
+                int h = (int)((uint)key * 0x9E3779B1u >> (32 - TableBits));
                 int found = -1;
-                while (_keys[h] != -1)
+                while (_stamps[h] == _generation)
                 {
                     if (_keys[h] == key) { found = _codes[h]; break; }
-                    if (++h == HashSize) h = 0;
+                    h = (h + 1) & Mask;
                 }
                 if (found >= 0) { prefix = found; continue; }
                 Emit(prefix);
@@ -98,7 +103,7 @@ public static class GifEncoder
                 if (_nextCode == 1 << _codeSize && _codeSize < MaxBits) _codeSize++;
                 if (_nextCode < MaxCode)
                 {
-                    _keys[h] = key; _codes[h] = (short)_nextCode++;
+                    _stamps[h] = _generation; _keys[h] = key; _codes[h] = (short)_nextCode++;
                 }
                 else
                 {
@@ -117,7 +122,7 @@ public static class GifEncoder
 
         void Reset()
         {
-            Array.Fill(_keys, -1);
+            if (++_generation == int.MaxValue) { Array.Clear(_stamps); _generation = 1; }
             _codeSize = 9; _nextCode = 258;
         }
 

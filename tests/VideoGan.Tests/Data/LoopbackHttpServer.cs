@@ -50,8 +50,8 @@ sealed class LoopbackHttpServer : IDisposable
             {
                 if (!_files.TryGetValue(name, out var data))
                 {
-                    resp.StatusCode = 404;
                     Requests.Enqueue((name, range, 404, 0));
+                    resp.StatusCode = 404;
                     resp.Close();
                     continue;
                 }
@@ -64,8 +64,9 @@ sealed class LoopbackHttpServer : IDisposable
                     resp.AddHeader("Content-Range", $"bytes {from}-{data.Length - 1}/{data.Length}");
                 }
                 resp.ContentLength64 = data.Length - from;
-                await resp.OutputStream.WriteAsync(data.AsMemory((int)from));
+                // Recorded before the body goes out: the client may finish (and the test look) before Close returns.
                 Requests.Enqueue((name, range, resp.StatusCode, data.Length - from));
+                await resp.OutputStream.WriteAsync(data.AsMemory((int)from));
                 resp.Close();
             }
             catch { try { resp.Abort(); } catch { } }

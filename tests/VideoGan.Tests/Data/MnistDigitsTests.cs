@@ -20,6 +20,24 @@ public class MnistDigitsTests
         Assert.Equal(255, test.Images.Max());
     }
 
+    [Theory]
+    [InlineData("train-images-idx3-ubyte.gz", "d42c99f560f46069800543d1e7651e2e1fbd13408fe36ae3eb5c217589bb9ad8")]
+    [InlineData("train-labels-idx1-ubyte.gz", "9d83885ae112c4089a4e73a035bdc03a33a14f5e4b9d00573ad6919d2fbc30ec")]
+    [InlineData("test-images-idx3-ubyte.gz", "3d3f01964f800fd8b4cbd58bd5fd8ed8b07cff8378194f5f1a4ed6b0e5facd36")]
+    [InlineData("test-labels-idx1-ubyte.gz", "c47f30655d07957f99dcf57d76c2af0e71030c0ffe65dd22b8fcebc3f8441581")]
+    public void Embedded_files_match_the_checksums_in_their_readme(string file, string sha256)
+    {
+        var path = Path.Combine(DataPaths.FindDataDirectory(), "mnist", file);
+        Assert.Equal(sha256, MnistDownload.Sha256Of(path));
+        Assert.Contains(sha256, File.ReadAllText(Path.Combine(DataPaths.FindDataDirectory(), "mnist", "README.md")));
+    }
+
+    [Fact]
+    public void Default_download_folder_is_the_ignored_data_cache()
+    {
+        Assert.EndsWith(Path.Combine("data", "cache", "mnist"), MnistDownload.DefaultFolder());
+    }
+
     [Fact]
     public void Train_and_test_pools_share_no_digit()
     {

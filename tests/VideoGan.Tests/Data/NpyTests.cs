@@ -84,6 +84,11 @@ public class NpyTests : IDisposable
         var e1 = Assert.Throws<InvalidDataException>(() => Npy.ReadUInt8(P("trunc.npy"), out _));
         Assert.Contains(P("trunc.npy"), e1.Message);
         Assert.Contains("truncated", e1.Message);
+        var e1b = Assert.Throws<InvalidDataException>(() => Npy.LoadMovingMnist(P("trunc.npy")));
+        Assert.Contains("truncated", e1b.Message);
+        Npy.Write(P("f4mm.npy"), new float[2 * 3 * 4 * 5], new long[] { 2, 3, 4, 5 });
+        var e1c = Assert.Throws<InvalidDataException>(() => Npy.LoadMovingMnist(P("f4mm.npy")));
+        Assert.Contains("'<f4'", e1c.Message);
 
         File.WriteAllBytes(P("fortran.npy"), Convert.FromHexString(NumpyFortranU8));
         var e2 = Assert.Throws<InvalidDataException>(() => Npy.ReadUInt8(P("fortran.npy"), out _));

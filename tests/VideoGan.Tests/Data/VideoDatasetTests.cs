@@ -48,6 +48,25 @@ public class VideoDatasetTests
     }
 
     [Fact]
+    public void Rgb_faces_batch_as_three_channels()
+    {
+        var faces = SyntheticFaces.Generate(6, seed: 1);
+        var ds = new VideoDataset(faces.Clips, batchSize: 3, frames: 8, seed: 2);
+        using var b = ds.Batches(1).First();
+        Assert.Equal(new long[] { 3, 3, 8, 64, 64 }, b.Video.shape);
+        // Channel 1 (green) of row 0 is the source's green plane at the crop.
+        var src = faces.Clips.Clip(b.Indices[0]).Slice((1 * 16 + b.FrameStarts[0]) * 4096, 8 * 4096).ToArray();
+        Assert.Equal(src.Select(v => v * (2f / 255f) - 1f).ToArray(), b.Video[0, 1].flatten().data<float>().ToArray());
+    }
+
+    [Fact]
+    public void Oversized_sets_are_refused_before_allocating()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => VideoClips.Zeros(100_000, 1, 20, 64, 64));
+        Assert.Contains("chunks", e.Message);
+    }
+
+    [Fact]
     public void Bad_loader_arguments_are_explained()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new VideoDataset(Set.Clips, 8, 21));

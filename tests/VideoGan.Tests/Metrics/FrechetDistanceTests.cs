@@ -114,9 +114,10 @@ public class FrechetDistanceTests
         var ci = Bootstrap.Frechet(a, b, resamples: 40, seed: 1);
         var again = Bootstrap.Frechet(a, b, resamples: 40, seed: 1);
         Assert.Equal(ci, again);
-        Assert.True(ci.Lower < ci.Upper && ci.StdError > 0);
-        // Resampling with replacement duplicates rows, which inflates FD: the interval sits around/above the estimate.
-        Assert.True(ci.Upper > ci.Estimate, ci.ToString());
+        Assert.True(ci.Lower < ci.Estimate && ci.Estimate < ci.Upper && ci.StdError > 0, ci.ToString());
+        Assert.Equal(ci.Estimate, (ci.Lower + ci.Upper) / 2, 9);
+        // Resampling with replacement duplicates rows, which inflates FD: the replicates sit above the estimate.
+        Assert.True(ci.BootstrapMean > ci.Estimate && ci.PercentileUpper > ci.Estimate, ci.ToString());
         Assert.True(ci.Upper - ci.Lower < ci.Estimate, ci.ToString());
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using VideoGan;
 using VideoGan.Notebooks;
 
 namespace VideoGan.Tests.Notebooks;
@@ -57,6 +58,9 @@ public sealed class NotebookRunnerTests : IDisposable
         Assert.Equal(41, run.Recorded["before"]!.GetValue<int>());
         Assert.True(run.Recorded["passed_failing_cell"]!.GetValue<bool>());
         Assert.Equal(42, run.Recorded["after"]!.GetValue<int>());
+        // The notebook's #r "../lib/VideoGan/bin/VideoGan.dll" binds to the copy this process already loaded (same
+        // identity), so there is one VideoGan, one TorchSharp and one libtorch in the process.
+        Assert.Equal(typeof(NotebookSession).Assembly.Location, (string?)run.Recorded["library"]);
         Assert.Contains(run.Cells, c => c.Injected && c.Code.Contains("marker = 41;"));
         Assert.Equal("before the failure\n", run.Cells.Single(c => c.CellNumber == 4).StandardOutput);
 

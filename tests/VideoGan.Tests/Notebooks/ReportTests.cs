@@ -42,19 +42,29 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unknown_configuration_is_refused_before_anything_runs()
+    {
+        var e = await Assert.ThrowsAsync<ArgumentException>(() =>
+            ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smkoe", OutputDirectory = Path.Combine(_temp, "x") }));
+        Assert.Contains("smkoe", e.Message);
+        Assert.Contains("smoke", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(_temp, "x")));
+    }
+
+    [Fact]
     public async Task A_failing_notebook_stops_the_report_and_leaves_the_earlier_report_untouched()
     {
-        string dir = Path.Combine(_temp, "smoke");
+        string dir = Path.Combine(_temp, "default");
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, "metrics.json"), "{\"earlier\": true}");
         string failing = Path.Combine(Workspace.Root, "tests", "VideoGan.Tests", "Notebooks", "Fixtures", "failing.ipynb");
 
         var e = await Assert.ThrowsAsync<ReportFailedException>(() =>
-            ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smoke", OutputDirectory = dir, Notebooks = [failing] }));
+            ReportBuilder.BuildAsync(new ReportOptions { Configuration = "default", OutputDirectory = dir, Notebooks = [failing] }));
 
         Assert.Contains("failing.ipynb, cell 6", e.Message);
         Assert.Contains("deliberate failure 4711", e.Message);
         Assert.Equal("{\"earlier\": true}", File.ReadAllText(Path.Combine(dir, "metrics.json")));
-        Assert.True(File.Exists(Path.Combine(_temp, "smoke.failed", "notebooks", "failing.ipynb")), "the partial report is kept for inspection");
+        Assert.True(File.Exists(Path.Combine(_temp, "default.failed", "notebooks", "failing.ipynb")), "the partial report is kept for inspection");
     }
 }

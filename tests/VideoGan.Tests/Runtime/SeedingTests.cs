@@ -3,6 +3,8 @@ using VideoGan.Runtime;
 
 namespace VideoGan.Tests.Runtime;
 
+/// <remarks>Draws from torch's global generator, so it must not run beside other tests that do.</remarks>
+[Collection("torch-global-rng")]
 public class SeedingTests
 {
     [Fact]

@@ -21,6 +21,9 @@ public sealed class GettingStarted00 : NotebookCase
         // The square's centre moves from side/2 - 0.5 to (size - side) + side/2 - 0.5.
         Assert.Equal(1.5, Number(run, "centre_x_first"), 5);
         Assert.Equal(13.5, Number(run, "centre_x_last"), 5);
+        // The clip rendered inline as an animated GIF, with all frames.
+        Assert.Equal(6, Number(run, "clip_frames"));
+        Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("data:image/gif;base64,") == true));
         // The chart cell produced HTML.
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("plotly", StringComparison.OrdinalIgnoreCase) == true));
     }

@@ -1,0 +1,64 @@
+using VideoGan.Runtime;
+using VideoGan.Training;
+
+namespace VideoGan.Cli.Verbs;
+
+/// <summary><c>videogan sample</c>: clips from a checkpoint, run folder or the shipped generator, as GIFs and .npy.</summary>
+public sealed class SampleVerb : IVerb
+{
+    public string Name => "sample";
+    public string Summary => "draw clips from a checkpoint / run / shipped generator: GIFs + .npy (and digit quality numbers)";
+    public string Usage => """
+        videogan sample --checkpoint <file.ckpt|runs/NAME|digits> --count N --out DIR [--seed S] [--fps F] [--evaluate]
+                        [--export DIR2]
+
+          --checkpoint  a checkpoint file, a run folder (newest checkpoint), an exported generator folder,
+                        or "digits" for the shipped digits generator (data/trained/digits); EMA weights when present
+          --count       clips to draw (default 16)
+          --out         folder for samples.gif (grid), clip-NNN.gif and samples.npy (uint8 [N, C, T, H, W])
+          --seed        latent seed (default 0)
+          --evaluate    digits generators only: classify every frame with the shipped DigitClassifier and compare
+                        motion with real clips; writes quality.json
+          --export      also write the checkpoint's EMA generator and config into DIR2 (the small form that
+                        TrainedModels.LoadGenerator and data/trained/digits use)
+        """;
+
+    public int Run(ParsedArgs args)
+    {
+        string source = args.Required("checkpoint");
+        string outDir = args.Required("out");
+        int count = args.Int("count", 16);
+        int seed = args.Int("seed", 0);
+        int fps = args.Int("fps", 8);
+        bool evaluate = args.Flag("evaluate");
+        if (count < 1) throw new UsageException($"--count must be at least 1, got {count}");
+        TorchRuntime.Initialize();
+        if (args.Has("threads")) TorchRuntime.SetThreads(args.Int("threads", 2));
+        if (args.String("export") is { } exportDir)
+        {
+            string checkpoint = File.Exists(source) ? source : Checkpoints.Latest(source)
+                ?? throw new FileNotFoundException($"--export needs a checkpoint file or a run folder with checkpoints; '{source}' has none.");
+            TrainedModels.ExportGenerator(checkpoint, exportDir);
+            Console.WriteLine($"exported the generator of {checkpoint} (step {Checkpoints.ReadStep(checkpoint)}) to {Path.GetFullPath(exportDir)}");
+            source = exportDir;
+        }
+
+        using var generator = Sampling.LoadGenerator(source);
+        using var video = Sampling.Generate(generator, count, seed);
+        var paths = Sampling.Write(video, outDir, fps);
+        Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed})");
+
+        if (evaluate)
+        {
+            if (generator.Channels != 1 || generator.Size != 28)
+                throw new UsageException("--evaluate measures single-digit 28x28 clips (the digits preset); this generator makes " +
+                                         $"{generator.Channels}-channel {generator.Size}x{generator.Size} clips");
+            using var classifier = TrainedModels.LoadDigitClassifier();
+            var render = TrainingData.MovingMnistOptionsFor(ConfigPresets.Load("digits").Data);
+            var report = DigitsQuality.Compare(classifier, video, render);
+            AtomicFile.WriteAllText(Path.Combine(outDir, "quality.json"), report.ToJson());
+            Console.WriteLine(DigitsQuality.Table(report));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,132 @@
+using VideoGan.Metrics;
+using VideoGan.Models;
+
+namespace VideoGan.Training;
+
+/// <summary>
+/// The networks shipped under <c>data/trained/</c>: the digits generator (EMA weights of the digits preset trained on a
+/// 2-core CPU; see data/trained/README.md for the command, seed and quality numbers) and the digit classifier that
+/// measures it. Later notebooks (evaluation, latent analysis, results) start from these instead of hours of training.
+/// </summary>
+/// <remarks>Taught in notebook 03-training.</remarks>
+public static class TrainedModels
+{
+    /// <summary>File names inside a shipped generator folder.</summary>
+    public const string GeneratorFile = "generator.bin", ConfigFile = "config.json", ClassifierFile = "digit-classifier.bin";
+
+    /// <summary><c>data/trained</c> of the repository.</summary>
+    public static string Directory => Path.Combine(ConfigPresets.RepositoryRoot(), "data", "trained");
+
+    /// <summary>The folder of the shipped digits generator.</summary>
+    public static string DigitsDirectory => Path.Combine(Directory, "digits");
+
+    /// <summary>The training config the shipped digits generator was trained with.</summary>
+    public static TrainingConfig LoadDigitsConfig(string? directory = null)
+    {
+        string path = Path.Combine(directory ?? DigitsDirectory, ConfigFile);
+        if (!File.Exists(path)) throw new FileNotFoundException($"The shipped digits generator's config '{path}' is missing (see data/trained/README.md).", path);
+        return TrainingConfig.FromJson(File.ReadAllText(path), path);
+    }
+
+    /// <summary>The shipped digits generator (EMA weights), in eval mode on the CPU: z <c>[B, LatentDim]</c> -> <c>[B, 1, 16, 28, 28]</c>.</summary>
+    public static VideoGeneratorBase LoadDigitsGenerator(string? directory = null) => LoadGenerator(directory ?? DigitsDirectory);
+
+    /// <summary>A generator exported with <see cref="ExportGenerator"/> from <paramref name="directory"/>.</summary>
+    public static VideoGeneratorBase LoadGenerator(string directory)
+    {
+        var config = LoadDigitsConfig(directory);
+        string weights = Path.Combine(directory, GeneratorFile);
+        if (!File.Exists(weights)) throw new FileNotFoundException($"Generator weights '{weights}' are missing (see data/trained/README.md).", weights);
+        var g = ModelFactory.CreateGenerator(config.Model);
+        try { g.load(weights, strict: true); }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or EndOfStreamException)
+        {
+            throw new InvalidDataException($"'{weights}' does not fit the {config.Model.Generator} generator built from '{Path.Combine(directory, ConfigFile)}': {e.Message}", e);
+        }
+        g.eval();
+        return g;
+    }
+
+    /// <summary>
+    /// Writes a checkpoint's EMA generator (or its generator when there is no EMA) and its config into
+    /// <paramref name="directory"/>: the small, shippable form <see cref="LoadGenerator"/> reads.
+    /// </summary>
+    public static void ExportGenerator(string checkpoint, string directory)
+    {
+        var config = Checkpoints.ReadConfig(checkpoint);
+        using var g = ModelFactory.CreateGenerator(config.Model);
+        Checkpoints.LoadGenerator(checkpoint, g, preferEma: true);
+        System.IO.Directory.CreateDirectory(directory);
+        string weights = Path.Combine(directory, GeneratorFile);
+        string tmp = weights + ".tmp";
+        g.save(tmp);
+        File.Move(tmp, weights, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
+    }
+
+    /// <summary>The shipped digit classifier (for the digits preset's 28x28 rendering).</summary>
+    public static DigitClassifier LoadDigitClassifier(string? path = null) => DigitClassifier.Load(path ?? Path.Combine(Directory, ClassifierFile));
+}
+
+/// <summary>Drawing clips from a trained generator and writing them as GIFs and <c>.npy</c> (what <c>videogan sample</c> does).</summary>
+/// <remarks>Taught in notebook 03-training.</remarks>
+public static class Sampling
+{
+    /// <summary>
+    /// A generator (eval mode) from <paramref name="source"/>: "digits" (the shipped one), a folder written by
+    /// <see cref="TrainedModels.ExportGenerator"/>, a run folder (its newest checkpoint) or a checkpoint file (EMA weights when present).
+    /// </summary>
+    public static VideoGeneratorBase LoadGenerator(string source)
+    {
+        if (source is "digits" or "trained:digits") return TrainedModels.LoadDigitsGenerator();
+        if (System.IO.Directory.Exists(source) && File.Exists(Path.Combine(source, TrainedModels.GeneratorFile))) return TrainedModels.LoadGenerator(source);
+        string checkpoint = File.Exists(source) ? source
+            : System.IO.Directory.Exists(source) ? Checkpoints.Latest(source) ?? throw new FileNotFoundException($"Run folder '{source}' has no checkpoints.")
+            : throw new FileNotFoundException($"'{source}' is neither a checkpoint, a run folder, an exported generator folder nor \"digits\".", source);
+        var config = Checkpoints.ReadConfig(checkpoint);
+        var g = ModelFactory.CreateGenerator(config.Model);
+        Checkpoints.LoadGenerator(checkpoint, g, preferEma: true);
+        g.eval();
+        return g;
+    }
+
+    /// <summary><paramref name="count"/> clips <c>[N, C, T, H, W]</c> in [-1, 1] (CPU) from latents of the named stream "samples" of <paramref name="seed"/>.</summary>
+    public static TorchSharp.torch.Tensor Generate(VideoGeneratorBase generator, int count, int seed = 0, int batchSize = 64)
+    {
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample count must be at least 1.");
+        generator.eval();
+        using var _ = TorchSharp.torch.no_grad();
+        using var rng = Runtime.Seeding.CreateGenerator(seed, "samples");
+        var parts = new List<TorchSharp.torch.Tensor>();
+        for (int i = 0; i < count; i += batchSize)
+        {
+            var z = generator.SampleLatent(Math.Min(batchSize, count - i), rng);
+            parts.Add(generator.call(z).cpu());
+        }
+        return TorchSharp.torch.cat(parts, 0);
+    }
+
+    /// <summary>
+    /// Writes <c>samples.gif</c> (all clips as a grid), <c>clip-NNN.gif</c> for the first <paramref name="maxSingleGifs"/>
+    /// clips and <c>samples.npy</c> (uint8 <c>[N, C, T, H, W]</c>) into <paramref name="directory"/>; returns the paths.
+    /// </summary>
+    public static IReadOnlyList<string> Write(TorchSharp.torch.Tensor video, string directory, int fps = 8, int maxSingleGifs = 64)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var clip = Visualization.Clip.FromTensor(video);
+        var paths = new List<string>();
+        string grid = Path.Combine(directory, "samples.gif");
+        clip.SaveGif(grid, fps: fps, scale: 2);
+        paths.Add(grid);
+        for (int i = 0; i < Math.Min(clip.Batch, maxSingleGifs); i++)
+        {
+            string p = Path.Combine(directory, $"clip-{i:D3}.gif");
+            clip.Slice(i, 1).SaveGif(p, fps: fps, scale: 4);
+            paths.Add(p);
+        }
+        string npy = Path.Combine(directory, "samples.npy");
+        using (var bytes = clip.ToTensor()) Data.Npy.Write(npy, bytes);
+        paths.Add(npy);
+        return paths;
+    }
+}

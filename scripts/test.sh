@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The workspace's test command (README, .ci/run): build everything, run the whole test suite (unit tests and every
+# notebook executed headlessly), then prove the Jupyter path on the getting-started notebook.
+# Works on a clean clone with an empty project-local NuGet folder (nuget.config: .nuget/packages).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+start=$(date +%s)
+stamp() { echo "test.sh: $1 after $(( $(date +%s) - start )) s"; }
+
+dotnet build VideoGan.Notebooks.sln -v quiet -nologo
+stamp "build done"
+
+# Notebook tests are serial (one collection); the rest run in parallel. A hung test fails the run instead of CI.
+dotnet test VideoGan.Notebooks.sln --no-build -nologo --blame-hang-timeout 20m \
+  --logger "console;verbosity=normal" --results-directory artifacts/test-results
+stamp "dotnet test passed"
+
+scripts/jupyter-check.sh
+stamp "Jupyter check passed; all done"
