@@ -12,6 +12,14 @@ stamp() { echo "test.sh: $1 after $(( $(date +%s) - start )) s"; }
 dotnet build VideoGan.Notebooks.sln -v quiet -nologo
 stamp "build done"
 
+# Headless Chromium for the browser checks of the offline HTML report (issue 7); Debian's package, as root or sudo.
+if [[ ! -x /usr/bin/chromium ]]; then
+  sudo_cmd=(); [[ $(id -u) -eq 0 ]] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=900 update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get -o DPkg::Lock::Timeout=900 install -y -qq --no-install-recommends chromium >/dev/null
+  stamp "chromium installed"
+fi
+
 # Notebook tests are serial (one collection); the rest run in parallel. A hung test fails the run instead of CI.
 dotnet test VideoGan.Notebooks.sln --no-build -nologo --blame-hang-timeout 20m \
   --logger "console;verbosity=normal" --results-directory artifacts/test-results

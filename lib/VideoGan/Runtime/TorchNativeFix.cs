@@ -89,7 +89,7 @@ public static class TorchNativeFix
         if (ElfVersionPatch.MarkWeak(bytes, RequiredVersion, path) == 0) return false;
 
         if (!IsInsideRepository(path))
-            Console.Error.WriteLine($"VideoGan: marking {RequiredVersion} weak in {path} (outside this workspace: a shared NuGet cache). " +
+            Console.Error.WriteLine($"VideoGan: marking {RequiredVersion} weak in {path} (outside this workspace, e.g. a shared NuGet cache). " +
                                     "See environment.md, 'libstdc++ on Debian 12'.");
         string temp = path + $".videogan-{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temp, bytes);
