@@ -15,12 +15,8 @@ namespace VideoGan.Experiments;
 /// <remarks>Taught in notebooks/06-results.ipynb.</remarks>
 public static class ExperimentData
 {
-    /// <summary>The training clip source of <paramref name="data"/>: the trainer's own for digit kinds, <see cref="FacesSource"/> for faces.</summary>
-    public static IClipSource TrainingSource(DataConfig data, int seed) => data.Kind switch
-    {
-        "faces" => new FacesSource(new SyntheticFacesOptions { Size = data.Size, Frames = data.Frames }, seed),
-        _ => TrainingData.Create(data, seed),
-    };
+    /// <summary>The training clip source of <paramref name="data"/>: the trainer's own (<see cref="TrainingData.Create"/>).</summary>
+    public static IClipSource TrainingSource(DataConfig data, int seed) => TrainingData.Create(data, seed);
 
     /// <summary>
     /// <paramref name="count"/> held-out real clips <c>[N, C, T, H, W]</c> in [-1, 1] (CPU) drawn like <paramref name="data"/>
@@ -85,29 +81,5 @@ public static class ExperimentData
             set_rng_state(state);
             state.Dispose();
         }
-    }
-
-    /// <summary>Synthetic face clips per (step, sub-step), like the trainer's Moving MNIST source: a pure function of the step.</summary>
-    public sealed class FacesSource : IClipSource
-    {
-        readonly int _seed;
-
-        /// <summary>A source with these options, seeded from the run's seed.</summary>
-        public FacesSource(SyntheticFacesOptions options, int seed)
-        {
-            options.Validate();
-            Options = options;
-            _seed = Seeding.Derive(seed, "train-data");
-        }
-
-        /// <summary>The face generator's options.</summary>
-        public SyntheticFacesOptions Options { get; }
-
-        /// <inheritdoc />
-        public (int Channels, int Frames, int Height, int Width) ClipShape => (3, Options.Frames, Options.Size, Options.Size);
-
-        /// <inheritdoc />
-        public Tensor Batch(long step, int index, int batchSize) =>
-            SyntheticFaces.Generate(batchSize, Options, Seeding.Derive(_seed, $"{step}/{index}")).Clips.ToTensor();
     }
 }
