@@ -147,7 +147,8 @@ public sealed record ComparisonResult
     /// best, whether its interval separates it from the others, how far every variant is from the real floor, and what
     /// each stabiliser did relative to its baseline (the first variant of the stabilisers group).
     /// </summary>
-    public IReadOnlyList<string> Discussion()
+    /// <param name="includeCosts">Whether to mention training-time ratios (measured, so they vary between runs; leave them out of recorded metrics).</param>
+    public IReadOnlyList<string> Discussion(bool includeCosts = true)
     {
         var lines = new List<string>();
         string Fvd(VariantResult v) => $"{v.Name} (FVD {F(v.Metrics.Fvd.Estimate)} [{F(v.Metrics.Fvd.Lower)}, {F(v.Metrics.Fvd.Upper)}])";
@@ -172,7 +173,7 @@ public sealed record ComparisonResult
                         : v.UnrollSteps != baseline.UnrollSteps ? $"unrolling k = {v.UnrollSteps}" : "this change";
                     string verdict = Overlap(v.Metrics.Fvd, baseline.Metrics.Fvd) ? "made no difference beyond bootstrap noise"
                         : v.Metrics.Fvd.Estimate < baseline.Metrics.Fvd.Estimate ? "lowered FVD (intervals do not overlap)" : "raised FVD (intervals do not overlap)";
-                    string cost = baseline.TrainSeconds > 0 ? $"; it cost {v.TrainSeconds / baseline.TrainSeconds:F1}x the baseline's training time" : "";
+                    string cost = includeCosts && baseline.TrainSeconds > 0 ? $"; it cost {v.TrainSeconds / baseline.TrainSeconds:F1}x the baseline's training time" : "";
                     lines.Add($"Against {baseline.Name}, {change} {verdict}: {F(v.Metrics.Fvd.Estimate)} vs {F(baseline.Metrics.Fvd.Estimate)}{cost}.");
                 }
             }

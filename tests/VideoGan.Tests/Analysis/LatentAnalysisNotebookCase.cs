@@ -3,7 +3,7 @@ using VideoGan.Tests.Notebooks;
 
 namespace VideoGan.Tests.Analysis;
 
-/// <summary>notebooks/05-latent-analysis.ipynb with its smoke parameters: 90 real and 30 generated clips, 300 t-SNE iterations.</summary>
+/// <summary>notebooks/05-latent-analysis.ipynb with its smoke parameters: 180 real and 30 generated clips, 500 t-SNE iterations (fewer real clips make the k-NN cluster score too noisy to assert).</summary>
 public sealed class LatentAnalysisNotebookCase : NotebookCase
 {
     public override string Notebook => "05-latent-analysis.ipynb";
@@ -12,7 +12,7 @@ public sealed class LatentAnalysisNotebookCase : NotebookCase
 
     public override void Check(NotebookRunResult run)
     {
-        Assert.Equal(new double[] { 90, 1, 16, 28, 28 }, Numbers(run, "real_shape"));
+        Assert.Equal(new double[] { 180, 1, 16, 28, 28 }, Numbers(run, "real_shape"));
         // The descriptors carry the motion type, and the t-SNE map keeps it well above chance.
         double chance = Number(run, "motion_chance");
         Assert.InRange(chance, 1 / 6.0 - 1e-9, 0.5);

@@ -52,7 +52,8 @@ public sealed class Results06NotebookCase : NotebookCase
         Assert.True(double.IsFinite(Number(run, "moving-mnist_short_run_final_d_loss")));
         Assert.True(double.IsFinite(Number(run, "faces_short_run_final_d_loss")));
         // The protocol is labelled, and the discussion places the variants against the real floor.
-        Assert.Contains("NOT comparable with published I3D FVD", Text(run, "comparison_table"));
+        Assert.Contains("NOT comparable with published I3D FVD", Text(run, "comparison_protocol"));
+        Assert.Equal(Value(run, "variant_names").AsArray().Count + 2, Value(run, "comparison_rows").AsArray().Count);   // header, floor, variants
         Assert.Contains(Value(run, "discussion").AsArray(), s => s!.ToString().Contains("real-vs-real floor"));
         // Clips, Plotly.NET charts and the XPlot.Plotly chart rendered.
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("image/gif;base64", StringComparison.Ordinal) == true));
