@@ -1,3 +1,4 @@
+using VideoGan.Runtime;
 using System.IO.Compression;
 using System.Text.Json;
 using TorchSharp;

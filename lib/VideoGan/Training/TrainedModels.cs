@@ -1,3 +1,4 @@
+using VideoGan.Runtime;
 using VideoGan.Metrics;
 using VideoGan.Models;
 

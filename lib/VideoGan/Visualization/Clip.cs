@@ -1,3 +1,4 @@
+using VideoGan.Runtime;
 using System.Net;
 using System.Text;
 using TorchSharp;
