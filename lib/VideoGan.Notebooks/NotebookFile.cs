@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using VideoGan.Runtime;
 
 namespace VideoGan.Notebooks;
 
@@ -281,12 +282,5 @@ public static class NotebookFormat
     }
 
     /// <summary>Writes notebook JSON to <paramref name="path"/> atomically (temporary file, then rename).</summary>
-    public static void WriteAtomically(string path, JsonNode root)
-    {
-        string full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
-        string tmp = full + ".tmp";
-        File.WriteAllText(tmp, root.ToJsonString(Indented) + "\n");
-        File.Move(tmp, full, overwrite: true);
-    }
+    public static void WriteAtomically(string path, JsonNode root) => AtomicFile.WriteAllText(path, root.ToJsonString(Indented) + "\n");
 }

@@ -264,12 +264,7 @@ public static class ReportBuilder
         if (hadOld) TryDeleteDirectory(old);
     }
 
-    static void WriteJson(string path, JsonNode node)
-    {
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, node.ToJsonString(Json) + "\n");
-        File.Move(tmp, path, overwrite: true);
-    }
+    static void WriteJson(string path, JsonNode node) => AtomicFile.WriteAllText(path, node.ToJsonString(Json) + "\n");
 
     static void TryDeleteDirectory(string path)
     {

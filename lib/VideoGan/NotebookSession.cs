@@ -140,11 +140,7 @@ public sealed class NotebookSession
     {
         var obj = new JsonObject();
         foreach (var (k, v) in values) obj[k] = v?.DeepClone();
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, obj.ToJsonString(JsonOptions));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, obj.ToJsonString(JsonOptions));
     }
 }
 

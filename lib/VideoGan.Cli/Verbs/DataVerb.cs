@@ -1,5 +1,6 @@
 using System.Text.Json;
 using VideoGan.Data;
+using VideoGan.Runtime;
 
 namespace VideoGan.Cli.Verbs;
 
@@ -52,9 +53,8 @@ public sealed class DataVerb : IVerb
                 options = options with { Frames = args.Int("frames", options.Frames) };
                 var set = SyntheticFaces.Generate(count, options, seed);
                 Npy.Write(output, set.Clips.Data, set.Clips.Shape);
-                string labels = Npy.LabelsPath(output), tmp = labels + ".tmp";
-                File.WriteAllText(tmp, JsonSerializer.Serialize(new { source = set.Source, seed, options, labels = set.Labels }, MovingMnist.LabelJson));
-                File.Move(tmp, labels, overwrite: true);
+                string labels = Npy.LabelsPath(output);
+                AtomicFile.WriteAllText(labels, JsonSerializer.Serialize(new { source = set.Source, seed, options, labels = set.Labels }, MovingMnist.LabelJson));
                 Console.WriteLine($"wrote {output} uint8 [N, C, T, H, W] = [{string.Join(", ", set.Clips.Shape)}] ({set.Source}, seed {seed}) and {labels}");
                 return 0;
             }

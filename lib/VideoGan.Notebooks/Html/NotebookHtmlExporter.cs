@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using VideoGan.Visualization;
+using VideoGan.Runtime;
 
 namespace VideoGan.Notebooks.Html;
 
@@ -249,13 +250,7 @@ public static partial class NotebookHtmlExporter
         return candidate;
     }
 
-    internal static void WriteAtomic(string path, string text)
-    {
-        string full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full + ".tmp", text, new UTF8Encoding(false));
-        File.Move(full + ".tmp", full, overwrite: true);
-    }
+    internal static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     static string Esc(string s) => WebUtility.HtmlEncode(s);
     static string Attr(string s) => WebUtility.HtmlEncode(s);

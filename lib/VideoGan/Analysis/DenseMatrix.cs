@@ -133,9 +133,9 @@ public sealed class DenseMatrix
     /// <summary>Writes the matrix as CSV (round-trip precision), atomically.</summary>
     public void SaveCsv(string path)
     {
-        var tmp = path + ".tmp";
-        using (var w = new StreamWriter(tmp))
+        VideoGan.Runtime.AtomicFile.Write(path, stream =>
         {
+            using var w = new StreamWriter(stream, leaveOpen: true);
             var sb = new System.Text.StringBuilder();
             for (int i = 0; i < Rows; i++)
             {
@@ -147,7 +147,6 @@ public sealed class DenseMatrix
                 }
                 w.WriteLine(sb);
             }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using SkiaSharp;
+using VideoGan.Runtime;
 
 namespace VideoGan.Data;
 
@@ -100,10 +101,8 @@ public static partial class FrameFolders
             }
             Marshal.Copy(rgba, 0, bmp.GetPixels(), rgba.Length);
             var path = Path.Combine(folder, $"frame_{t:000}.png");
-            var tmp = path + ".tmp";
             using (var data = bmp.Encode(SKEncodedImageFormat.Png, 100))
-            using (var f = File.Create(tmp)) data.SaveTo(f);
-            File.Move(tmp, path, overwrite: true);
+                AtomicFile.Write(path, f => data.SaveTo(f));
         }
     }
 

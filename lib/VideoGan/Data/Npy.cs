@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Data;
 
@@ -150,9 +151,7 @@ public static partial class Npy
             ["options"] = JsonSerializer.SerializeToNode(set.Options, MovingMnist.LabelJson),
             ["labels"] = JsonSerializer.SerializeToNode(set.Labels, MovingMnist.LabelJson),
         };
-        var tmp = path + ".tmp";
-        File.WriteAllText(tmp, root.ToJsonString(MovingMnist.LabelJson));
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, root.ToJsonString(MovingMnist.LabelJson));
     }
 
     /// <summary>Reads the labels of a side file written by <see cref="SaveLabels"/>.</summary>
@@ -234,6 +233,7 @@ public static partial class Npy
         int pad = (64 - total % 64) % 64;
         var header = dict + new string(' ', pad) + "\n";
         if (header.Length > ushort.MaxValue) throw new ArgumentException($"Npy.Write {path}: header too long.");
+        // A span cannot enter a lambda, so this one writes its temporary file itself (same protocol as AtomicFile).
         var tmp = path + ".tmp";
         using (var f = File.Create(tmp))
         {

@@ -7,6 +7,7 @@ using System.Text.Json.Serialization;
 using VideoGan.Metrics;
 using VideoGan.Models;
 using VideoGan.Training;
+using VideoGan.Runtime;
 
 namespace VideoGan.Experiments;
 
@@ -80,13 +81,7 @@ public sealed record ComparisonResult
         JsonSerializer.Deserialize<ComparisonResult>(json, JsonOptions) ?? throw new InvalidDataException("Comparison JSON is empty.");
 
     /// <summary>Writes the JSON atomically.</summary>
-    public void Save(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        File.WriteAllText(tmp, ToJson());
-        File.Move(tmp, path, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>The variants of one group, in order.</summary>
     public IReadOnlyList<VariantResult> Group(string group) => Variants.Where(v => v.Group == group).ToList();

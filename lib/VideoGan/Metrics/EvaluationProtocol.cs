@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Metrics;
 
@@ -150,9 +151,7 @@ public sealed class RealFeatureCache
         frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
         double? score = real.Probabilities is null ? null : Metrics.InceptionScore.Compute(real.Probabilities).Mean;
         var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, score);
-        string json = PathOf(protocol, "json"), tmp = json + ".tmp";
-        File.WriteAllText(tmp, JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(tmp, json, overwrite: true);
+        AtomicFile.WriteAllText(PathOf(protocol, "json"), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
         // Reload the clip features from disk so a hit and a miss give bit-identical numbers (float32 storage).
         return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false, score);
     }

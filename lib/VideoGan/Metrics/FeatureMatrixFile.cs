@@ -1,6 +1,7 @@
 using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Metrics;
 
@@ -67,14 +68,13 @@ public static class FeatureMatrixFile
         if (matrix.dim() != 2) throw new ArgumentException($"Expected a 2-D matrix, got [{string.Join(", ", matrix.shape)}].");
         using var m = matrix.detach().to(float32).cpu().contiguous();
         var data = m.data<float>().ToArray();
-        string tmp = path + ".tmp";
-        using (var w = new BinaryWriter(File.Create(tmp)))
+        AtomicFile.Write(path, s =>
         {
+            using var w = new BinaryWriter(s, Encoding.ASCII, leaveOpen: true);
             w.Write(Encoding.ASCII.GetBytes("F32M")); w.Write((uint)m.shape[0]); w.Write((uint)m.shape[1]); w.Write(0u);
             var buf = new byte[data.Length * 4];
             Buffer.BlockCopy(data, 0, buf, 0, buf.Length);
             w.Write(buf);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 }

@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.PyBridge;
 using VideoGan.Data;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Metrics;
 
@@ -127,11 +128,7 @@ public static class FeatureNetTraining
         var acc = Evaluate(model, config, test, device);
         log($"[feature-net/{o.Domain}] held-out accuracy: {string.Join(", ", acc.Select(kv => $"{kv.Key} {kv.Value:P1}"))}");
 
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(outPath));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string tmp = outPath + ".tmp";
-        model.save_py(tmp);
-        File.Move(tmp, outPath, overwrite: true);
+        AtomicFile.WriteVia(outPath, tmp => model.save_py(tmp));
         var report = new FeatureNetReport
         {
             Config = config, Command = command,
@@ -140,8 +137,7 @@ public static class FeatureNetTraining
             Seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), FinalLoss = Math.Round(ema, 5),
         };
         string json = Path.ChangeExtension(outPath, ".json");
-        File.WriteAllText(json + ".tmp", JsonSerializer.Serialize(report, FeatureNetReport.JsonOptions));
-        File.Move(json + ".tmp", json, overwrite: true);
+        AtomicFile.WriteAllText(json, JsonSerializer.Serialize(report, FeatureNetReport.JsonOptions));
         model.Dispose();
         return report;
     }

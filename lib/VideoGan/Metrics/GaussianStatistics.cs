@@ -1,6 +1,7 @@
 using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Metrics;
 
@@ -51,20 +52,16 @@ public sealed class GaussianStatistics
     /// </summary>
     public void Save(string path, string protocolJson = "{}")
     {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        string tmp = path + ".tmp";
-        using (var fs = File.Create(tmp))
-        using (var w = new BinaryWriter(fs))
+        AtomicFile.Write(path, s =>
         {
+            using var w = new BinaryWriter(s, Encoding.UTF8, leaveOpen: true);
             w.Write(Encoding.ASCII.GetBytes(Magic));
             byte[] json = Encoding.UTF8.GetBytes(protocolJson);
             w.Write(json.Length); w.Write(json);
             w.Write(Dim); w.Write(Count);
             foreach (double v in Mean) w.Write(v);
             foreach (double v in Covariance) w.Write(v);
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     /// <summary>Reads a file written by <see cref="Save"/>; returns the statistics and the stored protocol JSON.</summary>

@@ -7,6 +7,7 @@ using TorchSharp;
 using VideoGan.Data;
 using VideoGan.Models;
 using static TorchSharp.torch;
+using VideoGan.Runtime;
 
 namespace VideoGan.Metrics;
 
@@ -89,13 +90,7 @@ public sealed record EvaluationReport
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Writes <see cref="ToJson"/> atomically.</summary>
-    public void Save(string path)
-    {
-        string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllText(path + ".tmp", ToJson());
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
     /// <summary>A plain-text table; every number is labelled with the network that produced it.</summary>
     public string ToTable()

@@ -7,7 +7,19 @@ namespace VideoGan.Runtime;
 public static class AtomicFile
 {
     /// <summary>Writes through <paramref name="write"/> into <c>path.tmp</c>, flushes, then moves it over <paramref name="path"/>.</summary>
-    public static void Write(string path, Action<Stream> write)
+    public static void Write(string path, Action<Stream> write) => WriteVia(path, tmp =>
+    {
+        using var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None);
+        write(stream);
+        stream.Flush(flushToDisk: true);
+    });
+
+    /// <summary>
+    /// For writers that only take a path (TorchSharp's <c>Module.save</c>, image encoders): <paramref name="writeFile"/>
+    /// writes the temporary path it is given, which is then moved over <paramref name="path"/>; on failure the temporary
+    /// file is deleted and the earlier file is left as it was.
+    /// </summary>
+    public static void WriteVia(string path, Action<string> writeFile)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new ArgumentException("An output path is required.", nameof(path));
         string full = Path.GetFullPath(path);
@@ -16,11 +28,7 @@ public static class AtomicFile
         string tmp = full + ".tmp";
         try
         {
-            using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
+            writeFile(tmp);
             File.Move(tmp, full, overwrite: true);
         }
         catch

@@ -58,10 +58,7 @@ public static class TrainedModels
         using var g = ModelFactory.CreateGenerator(config.Model);
         Checkpoints.LoadGenerator(checkpoint, g, preferEma: true);
         System.IO.Directory.CreateDirectory(directory);
-        string weights = Path.Combine(directory, GeneratorFile);
-        string tmp = weights + ".tmp";
-        g.save(tmp);
-        File.Move(tmp, weights, overwrite: true);
+        AtomicFile.WriteVia(Path.Combine(directory, GeneratorFile), tmp => g.save(tmp));
         AtomicFile.WriteAllText(Path.Combine(directory, ConfigFile), config.ToJson());
     }
 
