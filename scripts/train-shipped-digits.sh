@@ -2,7 +2,7 @@
 # Reproduces the shipped digits generator (data/trained/digits): the `digits` preset trained for a fixed wall-clock
 # budget on this machine, resumed (exactly) from its newest checkpoint if the process dies, then exported and measured.
 #   scripts/train-shipped-digits.sh [RUN_DIR] [MINUTES]      # defaults: runs/digits-shipped 60
-# Environment: THREADS (libtorch threads, 2), EXPORT (folder to export to; empty = do not export).
+# Environment: THREADS (libtorch threads, 2), CONFIG (preset or JSON file, digits), EXPORT (folder to export to; empty = do not export).
 # The CLI runs from a private copy of the build so that rebuilding the workspace during the run cannot replace
 # its DLLs. The time limit makes the step count machine-dependent; the log records it, and a fixed
 # `--steps N` run from the same seed reproduces the same weights on the CPU.
@@ -11,6 +11,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 run="${1:-runs/digits-shipped}"
 minutes="${2:-60}"
 threads="${THREADS:-2}"
+config="${CONFIG:-digits}"
 export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 
 dotnet build "$root/lib/VideoGan.Cli/VideoGan.Cli.csproj" -c Release -v quiet -nologo >&2
@@ -28,7 +29,7 @@ while :; do
   # Startup (loading, first checkpoint search) counts against the budget: stop the trainer 15 s early.
   mins=$(awk -v s="$left" 'BEGIN { printf "%.3f", (s - 15) / 60 }')
   if (( first )) && ! ls "$run"/checkpoints/*.ckpt >/dev/null 2>&1; then
-    "${cli[@]}" train --config digits --out "$run" --threads "$threads" --minutes "$mins" && break || echo "trainer exited with $?; resuming"
+    "${cli[@]}" train --config "$config" --out "$run" --threads "$threads" --minutes "$mins" && break || echo "trainer exited with $?; resuming"
   else
     "${cli[@]}" train --resume --out "$run" --threads "$threads" --minutes "$mins" && break || echo "trainer exited with $?; resuming"
   fi

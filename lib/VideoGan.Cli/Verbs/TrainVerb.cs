@@ -20,8 +20,10 @@ public sealed class TrainVerb : IVerb
           --minutes  stop after this wall-clock time, writing a checkpoint (resume later with --resume)
 
         videogan train --classifier --out data/trained/digit-classifier.bin [--config digits] [--seed S]
+                       [--epochs E] [--frames N] [--threads N]
           trains the DigitClassifier on frames rendered like the config's data from the MNIST training digits
           and reports its accuracy on frames from the test digits (written beside it as .json)
+          --epochs   passes over the training frames (6)      --frames  training frames rendered (40000)
         """;
 
     public int Run(ParsedArgs args)
@@ -89,7 +91,10 @@ public sealed class TrainVerb : IVerb
         TorchRuntime.Initialize();
         if (args.Has("threads")) TorchRuntime.SetThreads(args.Int("threads", 2));
         var render = TrainingData.MovingMnistOptionsFor(config.Data);
-        var (classifier, report) = VideoGan.Metrics.DigitClassifier.Train(render, seed: seed, log: Console.WriteLine);
+        int epochs = args.Int("epochs", 6), frames = args.Int("frames", 40000);
+        if (epochs < 1) throw new UsageException($"--epochs must be >= 1 (got {epochs})");
+        if (frames < 128) throw new UsageException($"--frames must be >= 128, one batch (got {frames})");
+        var (classifier, report) = VideoGan.Metrics.DigitClassifier.Train(render, trainFrames: frames, epochs: epochs, seed: seed, log: Console.WriteLine);
         using (classifier) classifier.Save(outPath);
         AtomicFile.WriteAllText(Path.ChangeExtension(outPath, ".json"),
             System.Text.Json.JsonSerializer.Serialize(report, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));

@@ -64,13 +64,17 @@ public sealed class TrainingLog : IDisposable
     {
         string path = Directory.Exists(pathOrRunDirectory) ? System.IO.Path.Combine(pathOrRunDirectory, "log.jsonl") : pathOrRunDirectory;
         var list = new List<StepRecord>();
-        int lineNo = 0;
-        foreach (var line in File.ReadLines(path))
+        string text = File.ReadAllText(path);
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
         {
-            lineNo++;
+            string line = lines[i];
             if (string.IsNullOrWhiteSpace(line)) continue;
             try { list.Add(JsonSerializer.Deserialize<StepRecord>(line, JsonOptions)!); }
-            catch (JsonException e) { throw new InvalidDataException($"Training log '{path}' line {lineNo} is not a step record: {e.Message}", e); }
+            // An unterminated last line is a record cut off by a crash (or one being written now): skip it, so a
+            // run that died mid-write can be resumed and a live log can be read.
+            catch (JsonException) when (i == lines.Length - 1) { }
+            catch (JsonException e) { throw new InvalidDataException($"Training log '{path}' line {i + 1} is not a step record: {e.Message}", e); }
         }
         return list;
     }

@@ -46,6 +46,32 @@ public class TrainerTests
     }
 
     [Fact]
+    public void A_run_killed_while_writing_its_log_resumes_and_a_corrupt_middle_line_is_named()
+    {
+        var config = TrainingTestKit.Tiny(steps: 3) with { CheckpointEvery = 2 };
+        string dir = TrainingTestKit.TempDir();
+        using (var a = new Trainer(config, dir, TrainingTestKit.Noise()))
+            a.Run(steps: 3);   // checkpoint at step 2; the log holds steps 1-3
+        string log = Path.Combine(dir, "log.jsonl");
+        // A crash (a native segfault, in the case that found this) cut the next record off mid-line.
+        File.AppendAllText(log, "{\"step\":4,\"d_loss\":1.2");
+        Assert.Equal(new long[] { 1, 2, 3 }, TrainingLog.Read(log).Select(r => r.Step).ToArray());
+
+        using (var resumed = Trainer.Resume(dir, TrainingTestKit.Noise()))
+        {
+            Assert.Equal(2, resumed.Step);
+            resumed.Run(steps: 3);
+        }
+        Assert.Equal(new long[] { 1, 2, 3 }, TrainingLog.Read(log).Select(r => r.Step).ToArray());
+
+        var lines = File.ReadAllLines(log);
+        lines[1] = "{not json";
+        File.WriteAllLines(log, lines);
+        var e = Assert.Throws<InvalidDataException>(() => TrainingLog.Read(log));
+        Assert.Contains("line 2", e.Message);
+    }
+
+    [Fact]
     public void Checkpoint_round_trips_weights_optimisers_rng_and_history()
     {
         string dir = TrainingTestKit.TempDir();
