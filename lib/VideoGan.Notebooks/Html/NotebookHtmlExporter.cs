@@ -58,14 +58,14 @@ public static partial class NotebookHtmlExporter
 
     /// <summary>Writes <see cref="ToHtml(string, NotebookHtmlOptions?)"/> to <paramref name="htmlPath"/> atomically.</summary>
     public static void Export(string ipynbPath, string htmlPath, NotebookHtmlOptions? options = null) =>
-        WriteAtomic(htmlPath, ToHtml(ipynbPath, options));
+        AtomicFile.WriteAllText(htmlPath, ToHtml(ipynbPath, options));
 
     /// <summary>
     /// The report writer (signature of <c>ReportOptions.HtmlWriter</c>): all executed notebooks, in series order, into
     /// one self-contained page at <paramref name="htmlPath"/>, titled "VideoGAN report".
     /// </summary>
     public static void WriteReport(IReadOnlyList<string> ipynbPaths, string htmlPath) =>
-        WriteAtomic(htmlPath, ToHtml(ipynbPaths, new NotebookHtmlOptions { Title = "VideoGAN report" }));
+        AtomicFile.WriteAllText(htmlPath, ToHtml(ipynbPaths, new NotebookHtmlOptions { Title = "VideoGAN report" }));
 
     /// <summary>
     /// <see cref="WriteReport"/>, then <c>index.html</c> beside it (<see cref="ReportIndex"/>): the writer
@@ -249,8 +249,6 @@ public static partial class NotebookHtmlExporter
         for (int n = 2; !ids.Add(candidate); n++) candidate = $"{id}-{n}";
         return candidate;
     }
-
-    internal static void WriteAtomic(string path, string text) => AtomicFile.WriteAllText(path, text);
 
     static string Esc(string s) => WebUtility.HtmlEncode(s);
     static string Attr(string s) => WebUtility.HtmlEncode(s);

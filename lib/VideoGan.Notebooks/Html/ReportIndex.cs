@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using VideoGan.Runtime;
 
 namespace VideoGan.Notebooks.Html;
 
@@ -95,7 +96,7 @@ public static class ReportIndex
     public static string Write(string directory, string? title = null)
     {
         string path = Path.Combine(Path.GetFullPath(directory), "index.html");
-        NotebookHtmlExporter.WriteAtomic(path, ToHtml(directory, title));
+        AtomicFile.WriteAllText(path, ToHtml(directory, title));
         return path;
     }
 
