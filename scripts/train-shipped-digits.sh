@@ -22,18 +22,19 @@ cli=(dotnet "$build/VideoGan.Cli.dll")
 start=$(date +%s)
 deadline=$(( start + minutes * 60 ))
 echo "train-shipped-digits: start $(date -u +%FT%TZ), budget $minutes min, $threads threads, run $run, commit $(git -C "$root" rev-parse --short HEAD)"
-first=1; restarts=0
+restarts=0
 while :; do
   left=$(( deadline - $(date +%s) ))
   (( left > 20 )) || break
   # Startup (loading, first checkpoint search) counts against the budget: stop the trainer 15 s early.
   mins=$(awk -v s="$left" 'BEGIN { printf "%.3f", (s - 15) / 60 }')
-  if (( first )) && ! ls "$run"/checkpoints/*.ckpt >/dev/null 2>&1; then
+  # A fresh start until the run has a checkpoint (also after a crash before the first one), then --resume.
+  if ! ls "$run"/checkpoints/*.ckpt >/dev/null 2>&1; then
     "${cli[@]}" train --config "$config" --out "$run" --threads "$threads" --minutes "$mins" && break || echo "trainer exited with $?; resuming"
   else
     "${cli[@]}" train --resume --out "$run" --threads "$threads" --minutes "$mins" && break || echo "trainer exited with $?; resuming"
   fi
-  first=0; restarts=$(( restarts + 1 ))
+  restarts=$(( restarts + 1 ))
   (( restarts <= 5 )) || { echo "train-shipped-digits: giving up after 5 restarts" >&2; exit 1; }
 done
 echo "train-shipped-digits: training done $(date -u +%FT%TZ), $(( $(date +%s) - start )) s wall clock"
