@@ -120,7 +120,7 @@ public static class LatentWalks
     {
         ArgumentNullException.ThrowIfNull(g);
         if (contents < 1 || motions < 1) throw new ArgumentOutOfRangeException(nameof(contents), "SwapGrid needs at least one content and one motion.");
-        int cd = g.Config.ContentDim, md = g.LatentDim - cd;
+        int cd = g.Config.ContentLatentDim, md = g.LatentDim - cd; // content block includes the class one-hot of a conditional G
         if (md <= 0) throw new ArgumentException($"{g.GetType().Name} has no motion part in z (LatentDim {g.LatentDim} = ContentDim {cd}).");
         using var scope = NewDisposeScope();
         var zc = g.SampleLatent(contents, rng).cpu().narrow(1, 0, cd);

@@ -8,12 +8,14 @@ namespace VideoGan.Models;
 /// The 3D-conv video discriminator (VideoGAN; the temporal D of MoCoGAN/DVD-GAN): Conv3d k4 s2 p1 layers halving
 /// T, H and W (channels model.discriminatorWidth, doubling), LeakyReLU 0.2, then one Conv3d whose kernel covers
 /// what is left (T', s0, s0) -> one logit per clip. Batch norm after every layer but the first, as in the paper,
-/// unless model.spectralNorm is on: then every conv is spectrally normalised and there is no batch norm.
+/// unless model.spectralNorm is on: then every conv is spectrally normalised and there is no batch norm. When
+/// model.classes &gt; 0 a projection term scores "real for this class" (<see cref="Layers.AddClassProjection"/>).
 /// </summary>
 /// <remarks>Taught in notebooks/02-architecture.ipynb; timed against PyTorch in bench/videogan-step.</remarks>
 public sealed class VideoDiscriminator : VideoDiscriminatorBase
 {
     readonly Sequential net;
+    readonly nn.Module<Tensor, Tensor>? class_projection;
 
     /// <summary>Builds the discriminator for <paramref name="config"/>.</summary>
     public VideoDiscriminator(ModelConfig config) : base(nameof(VideoDiscriminator), config)
@@ -34,15 +36,26 @@ public sealed class VideoDiscriminator : VideoDiscriminatorBase
         }
         layers.Add(("score", Layers.MaybeSN(nn.Conv3d(cin, 1, (tLast, s0, s0)), sn)));
         net = nn.Sequential(layers);
+        class_projection = Layers.ClassProjection(c, cin);
         RegisterComponents();
         Layers.InitDcgan(this);
     }
 
-    /// <summary>Clip <c>[B, C, T, H, W]</c> -> logits <c>[B]</c>.</summary>
-    public override Tensor forward(Tensor video)
+    /// <summary>Clip <c>[B, C, T, H, W]</c> (and classes <c>[B]</c> when conditional) -> logits <c>[B]</c>.</summary>
+    public override Tensor Score(Tensor video, Tensor? labels)
     {
         CheckVideo(video);
-        return net.call(video).view(-1);
+        if (class_projection is null && labels is null) return net.call(video).view(-1);
+        var (features, logits) = FeaturesAndLogits(net, video);
+        return Layers.AddClassProjection(nameof(VideoDiscriminator), Config, logits, features, class_projection, labels);
+    }
+
+    /// <summary>Runs every layer but the last ("score"): (last features, logits <c>[N]</c>).</summary>
+    internal static (Tensor Features, Tensor Logits) FeaturesAndLogits(Sequential net, Tensor x)
+    {
+        var modules = net.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        for (int i = 0; i < modules.Length - 1; i++) x = modules[i].call(x);
+        return (x, modules[^1].call(x).view(-1));
     }
 }
 
@@ -56,6 +69,7 @@ public sealed class VideoDiscriminator : VideoDiscriminatorBase
 public sealed class FrameDiscriminator : VideoDiscriminatorBase
 {
     readonly Sequential net;
+    readonly nn.Module<Tensor, Tensor>? class_projection;
 
     /// <summary>Builds the frame discriminator for <paramref name="config"/>.</summary>
     public FrameDiscriminator(ModelConfig config) : base(nameof(FrameDiscriminator), config)
@@ -75,6 +89,7 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         }
         layers.Add(("score", Layers.MaybeSN(nn.Conv2d(cin, 1, s0), sn)));
         net = nn.Sequential(layers);
+        class_projection = Layers.ClassProjection(c, cin);
         RegisterComponents();
         Layers.InitDcgan(this);
     }
@@ -92,11 +107,19 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         return keys.argsort(1).narrow(1, 0, FramesPerClip).to(device);
     }
 
-    /// <summary>Scores single images <c>[N, C, H, W]</c> -> logits <c>[N]</c>.</summary>
-    public Tensor ScoreImages(Tensor images) => net.call(images).view(-1);
+    /// <summary>Scores single images <c>[N, C, H, W]</c> (and their classes <c>[N]</c> when conditional) -> logits <c>[N]</c>.</summary>
+    public Tensor ScoreImages(Tensor images, Tensor? labels = null)
+    {
+        if (class_projection is null && labels is null) return net.call(images).view(-1);
+        var (features, logits) = VideoDiscriminator.FeaturesAndLogits(net, images);
+        return Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels);
+    }
 
-    /// <summary>Logits <c>[B, k]</c> of k frames per clip; <paramref name="frameIndices"/> <c>[B, k]</c> picks them (random when null).</summary>
-    public Tensor FrameLogits(Tensor video, Tensor? frameIndices = null)
+    /// <summary>
+    /// Logits <c>[B, k]</c> of k frames per clip; <paramref name="frameIndices"/> <c>[B, k]</c> picks them (random when
+    /// null); <paramref name="labels"/> <c>[B]</c> are the clips' classes when the discriminator is conditional.
+    /// </summary>
+    public Tensor FrameLogits(Tensor video, Tensor? frameIndices = null, Tensor? labels = null)
     {
         CheckVideo(video);
         var c = Config;
@@ -105,9 +128,9 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         long k = idx.shape[1];
         var flat = (idx + torch.arange(b, device: video.device).unsqueeze(1) * c.Frames).reshape(-1);
         var frames = video.transpose(1, 2).reshape(b * c.Frames, c.Channels, c.Size, c.Size).index_select(0, flat);
-        return ScoreImages(frames).view(b, k);
+        return ScoreImages(frames, labels?.repeat_interleave(k)).view(b, k);
     }
 
-    /// <summary>Clip <c>[B, C, T, H, W]</c> -> mean logit of k random frames <c>[B]</c>.</summary>
-    public override Tensor forward(Tensor video) => FrameLogits(video).mean(new long[] { 1 });
+    /// <summary>Clip <c>[B, C, T, H, W]</c> (and classes <c>[B]</c> when conditional) -> mean logit of k random frames <c>[B]</c>.</summary>
+    public override Tensor Score(Tensor video, Tensor? labels) => FrameLogits(video, null, labels).mean(new long[] { 1 });
 }

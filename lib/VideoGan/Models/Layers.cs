@@ -60,6 +60,35 @@ public static class Layers
         if (bias is not null) nn.init.zeros_(bias);
     }
 
+    /// <summary>
+    /// The class projection of a conditional discriminator (Miyato and Koyama 2018): a bias-free Linear from the class
+    /// one-hot to the last feature map's channels (an embedding table), spectrally normalised with the rest; null when
+    /// model.classes is 0.
+    /// </summary>
+    public static nn.Module<Tensor, Tensor>? ClassProjection(ModelConfig c, long featureChannels) =>
+        c.IsConditional ? MaybeSN(nn.Linear(c.Classes, featureChannels, hasBias: false), c.SpectralNorm) : null;
+
+    /// <summary>
+    /// logits + &lt;embed(y), pooled features&gt;: the projection term that makes a discriminator judge "real for this
+    /// class". <paramref name="features"/> is <c>[N, C, ...]</c>, <paramref name="labels"/> <c>[N]</c>; an unconditional
+    /// discriminator (no projection) must get no labels, a conditional one must get them.
+    /// </summary>
+    public static Tensor AddClassProjection(string who, ModelConfig c, Tensor logits, Tensor features, nn.Module<Tensor, Tensor>? projection, Tensor? labels)
+    {
+        if (projection is null)
+            return labels is null ? logits : throw new ArgumentException($"{who} is unconditional (model.classes = 0): call it without labels.");
+        if (labels is null)
+            throw new ArgumentException($"{who} is class-conditional (model.classes = {c.Classes}): score clips with Score(video, labels), labels [B] in 0..{c.Classes - 1}.");
+        if (labels.dim() != 1 || labels.shape[0] != logits.shape[0])
+            throw new ArgumentException($"{who}: labels must be [N] = [{logits.shape[0]}], got [{string.Join(", ", labels.shape)}].");
+        // Sum pooling scaled by 1/sqrt(positions): <e, pooled> is then a linear map of the flattened features with norm
+        // |e| <= 1 under spectral norm, the same bound as the score layer, instead of sqrt(positions) times it.
+        var flat = features.flatten(2);
+        var pooled = flat.sum(2) / Math.Sqrt(flat.shape[2]);                                       // [N, C]
+        var embedded = projection.call(nn.functional.one_hot(labels.to(torch.int64), c.Classes).to(features.dtype));
+        return logits + (embedded * pooled).sum(1);
+    }
+
     /// <summary>Wraps a layer in <see cref="SpectralNorm"/> when <paramref name="on"/>.</summary>
     public static nn.Module<Tensor, Tensor> MaybeSN(nn.Module<Tensor, Tensor> layer, bool on) => on ? new SpectralNorm(layer) : layer;
 

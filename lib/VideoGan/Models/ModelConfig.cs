@@ -50,10 +50,22 @@ public sealed record ModelConfig
     [JsonPropertyName("maxSpeed")] public double MaxSpeed { get; init; } = 0.15;
     /// <summary>Motion/shape: largest amplitude of the 3D-conv residual (local) flow, in half-frames; 0 = rigid motion only.</summary>
     [JsonPropertyName("residualFlow")] public double ResidualFlow { get; init; } = 0.05;
+    /// <summary>
+    /// Motion/shape: number of classes for class conditioning (0 = unconditional). The generator reads the class as a
+    /// one-hot block after z_content (cGAN, Mirza and Osindero 2014); both discriminators add a projection term
+    /// &lt;embed(y), features&gt; (Miyato and Koyama 2018), so every class must be drawn as its real examples look.
+    /// </summary>
+    [JsonPropertyName("classes")] public int Classes { get; init; } = 0;
+
+    /// <summary>Whether the generator and discriminators are class-conditional (<see cref="Classes"/> &gt; 0).</summary>
+    [JsonIgnore] public bool IsConditional => Classes > 0;
+
+    /// <summary>The size of z's content block: z_content plus, when conditional, the class one-hot.</summary>
+    [JsonIgnore] public int ContentLatentDim => ContentDim + (Generator == MotionShape ? Classes : 0);
 
     /// <summary>The size of z that the configured generator takes (<see cref="VideoGeneratorBase.LatentDim"/>).</summary>
     [JsonIgnore]
-    public int LatentDim => Generator == ContentMotion ? ContentDim + Frames * MotionDim : ContentDim + MotionDim;
+    public int LatentDim => Generator == ContentMotion ? ContentDim + Frames * MotionDim : ContentLatentDim + MotionDim;
 
     static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -76,6 +88,8 @@ public sealed record ModelConfig
         Check(MotionRange is >= 0 and <= 1, "motionRange", $"must be between 0 and 1 (got {MotionRange})");
         Check(MaxSpeed is >= 0 and <= 1, "maxSpeed", $"must be between 0 and 1 (got {MaxSpeed})");
         Check(ResidualFlow is >= 0 and <= 1, "residualFlow", $"must be between 0 and 1 (got {ResidualFlow})");
+        Check(Classes is >= 0 and <= 1000 && Classes != 1, "classes", $"must be 0 (unconditional) or between 2 and 1000 (got {Classes})");
+        Check(Classes == 0 || Generator == MotionShape, "classes", $"(class conditioning) is built for generator \"{MotionShape}\" only; set it to 0 for \"{Generator}\"");
         if (errors.Count > 0) throw new ArgumentException("Invalid model configuration: " + string.Join("; ", errors) + ".");
         return this;
     }

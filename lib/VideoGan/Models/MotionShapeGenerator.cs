@@ -11,7 +11,8 @@ namespace VideoGan.Models;
 /// position + velocity, reflected at the borders, so objects move rigidly along straight paths with crisp
 /// bounces) plus a small residual local flow from 3D convolutions. The motion field carries no appearance:
 /// with a zero field every frame is the content image.
-/// z = [z_content (ContentDim) | z_motion (MotionDim)].
+/// z = [z_content (ContentDim) | class one-hot (Classes, only when model.classes &gt; 0) | z_motion (MotionDim)]; the
+/// class one-hot is part of the content code, so a class changes the shape and never the path.
 /// </summary>
 /// <remarks>Taught in notebooks/02-architecture.ipynb.</remarks>
 public sealed class MotionShapeGenerator : VideoGeneratorBase
@@ -30,7 +31,7 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
     public MotionShapeGenerator(ModelConfig config) : base(nameof(MotionShapeGenerator), config)
     {
         var c = Config;
-        content = new ImageDecoder(c.ContentDim, c.Channels, c.Size, c.GeneratorWidth);
+        content = new ImageDecoder(c.ContentLatentDim, c.Channels, c.Size, c.GeneratorWidth);
         // Start position (x, y) and velocity (vx, vy), each in [-1, 1] before scaling.
         trajectory = nn.Sequential(("fc1", nn.Linear(c.MotionDim, 64)), ("relu", nn.ReLU()), ("fc2", nn.Linear(64, 4)), ("tanh", nn.Tanh()));
         hasResidual = c.ResidualFlow > 0;
@@ -60,13 +61,50 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
     }
 
     /// <inheritdoc/>
-    public override int LatentDim => Config.ContentDim + Config.MotionDim;
+    public override int LatentDim => Config.ContentLatentDim + Config.MotionDim;
 
-    /// <summary>Splits z into (z_content <c>[B, ContentDim]</c>, z_motion <c>[B, MotionDim]</c>).</summary>
+    /// <summary>
+    /// Splits z into (content code <c>[B, ContentLatentDim]</c> = z_content plus the class one-hot when conditional,
+    /// z_motion <c>[B, MotionDim]</c>).
+    /// </summary>
     public (Tensor Content, Tensor Motion) SplitLatent(Tensor z)
     {
         CheckLatent(z);
-        return (z.narrow(1, 0, Config.ContentDim), z.narrow(1, Config.ContentDim, Config.MotionDim));
+        return (z.narrow(1, 0, Config.ContentLatentDim), z.narrow(1, Config.ContentLatentDim, Config.MotionDim));
+    }
+
+    /// <summary>z ~ N(0, I), except that a conditional generator's class block is the one-hot of a uniformly drawn class.</summary>
+    public override Tensor SampleLatent(long batch, torch.Generator? g = null)
+    {
+        var z = base.SampleLatent(batch, g);
+        if (!Config.IsConditional) return z;
+        var labels = torch.randint(0, Config.Classes, new long[] { batch }, generator: g).to(z.device);
+        return WithClasses(z, labels);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor? ClassLabels(Tensor z)
+    {
+        CheckLatent(z);
+        return Config.IsConditional ? z.narrow(1, Config.ContentDim, Config.Classes).argmax(1) : null;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor WithClasses(Tensor z, Tensor labels)
+    {
+        CheckLatent(z);
+        var c = Config;
+        if (!c.IsConditional) return base.WithClasses(z, labels);
+        if (labels.dim() != 1 || labels.shape[0] != z.shape[0])
+            throw new ArgumentException($"WithClasses: labels must be [B] = [{z.shape[0]}], got [{string.Join(", ", labels.shape)}].");
+        using (torch.no_grad())
+        {
+            var cpu = labels.cpu();
+            long lo = cpu.min().item<long>(), hi = cpu.max().item<long>();
+            if (lo < 0 || hi >= c.Classes) throw new ArgumentException($"WithClasses: labels must lie in [0, {c.Classes - 1}] (model.classes = {c.Classes}), got {lo}..{hi}.");
+        }
+        var oneHot = nn.functional.one_hot(labels.to(torch.int64).to(z.device), c.Classes).to(z.dtype);
+        return torch.cat(new[] { z.narrow(1, 0, c.ContentDim), oneHot, z.narrow(1, c.ContentLatentDim, c.MotionDim) }, 1);
     }
 
     /// <summary>The content image <c>[B, C, H, W]</c> in [-1, 1] from z_content.</summary>

@@ -37,6 +37,16 @@ public abstract class VideoGeneratorBase : nn.Module<Tensor, Tensor>
         return z.to(ParameterDevice);
     }
 
+    /// <summary>
+    /// The class each latent asks for, <c>[B]</c> int64 (the argmax of z's one-hot block), or null when the generator is
+    /// unconditional (model.classes = 0).
+    /// </summary>
+    public virtual Tensor? ClassLabels(Tensor z) => null;
+
+    /// <summary>z with its class block set to <paramref name="labels"/> <c>[B]</c> (a copy); unconditional generators throw.</summary>
+    public virtual Tensor WithClasses(Tensor z, Tensor labels) =>
+        throw new InvalidOperationException($"{GetType().Name} is not class-conditional (model.classes = 0): it has no class to set.");
+
     /// <summary>Named intermediate streams for display, each <c>[B, C, T, H, W]</c> in [-1, 1] (C = 1 or 3), plus "video".</summary>
     public abstract IReadOnlyDictionary<string, Tensor> Streams(Tensor z);
 
@@ -72,6 +82,15 @@ public abstract class VideoDiscriminatorBase : nn.Module<Tensor, Tensor>
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount => parameters().Sum(p => p.numel());
+
+    /// <summary>
+    /// Clip logits <c>[B]</c>; a class-conditional discriminator (model.classes &gt; 0) needs the clips' classes
+    /// <paramref name="labels"/> <c>[B]</c>, an unconditional one takes null. <c>forward(video)</c> is Score(video, null).
+    /// </summary>
+    public abstract Tensor Score(Tensor video, Tensor? labels);
+
+    /// <inheritdoc/>
+    public override Tensor forward(Tensor video) => Score(video, null);
 
     /// <summary>Throws a clear error unless x is <c>[B, C, T, H, W]</c> with the configured C, T, H, W.</summary>
     protected void CheckVideo(Tensor x)

@@ -207,9 +207,10 @@ public sealed class Trainer : IDisposable
                 _optG.zero_grad();
                 var z = Generator.SampleLatent(Config.BatchSize, _latentRng).to(Device);
                 var fake = Generator.call(z);
-                var adv = GanLosses.GeneratorLoss(Config.Loss, VideoDiscriminator.call(fake));
+                var labels = Generator.ClassLabels(z); // the classes G was asked for (null: unconditional)
+                var adv = GanLosses.GeneratorLoss(Config.Loss, VideoDiscriminator.Score(fake, labels));
                 if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
-                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, FrameDiscriminator.call(fake));
+                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, FrameDiscriminator.Score(fake, labels));
                 var reg = Generator.RegularizationLoss();
                 var loss = adv + reg.to(adv.device);
                 gLoss = loss.item<float>();
@@ -254,29 +255,41 @@ public sealed class Trainer : IDisposable
     {
         using var scope = NewDisposeScope();
         var watch = Stopwatch.StartNew();
-        var real = _data.Batch(stepIndex, subStep, Config.BatchSize).to(Device);
+        Tensor real;
+        Tensor? realLabels = null;
+        if (Config.Model.IsConditional)
+        {
+            var (clips, classes) = _data.LabeledBatch(stepIndex, subStep, Config.BatchSize);
+            real = clips.to(Device);
+            realLabels = (classes ?? throw new InvalidOperationException(
+                $"model.classes = {Config.Model.Classes} needs a clip source with labels, but {_data.GetType().Name} gave none; set model.classes to 0 or use one-digit Moving MNIST clips.")).to(Device);
+        }
+        else real = _data.Batch(stepIndex, subStep, Config.BatchSize).to(Device);
         dataMs += watch.Elapsed.TotalMilliseconds;
         watch.Restart();
 
         Tensor fake;
+        Tensor? fakeLabels;
         using (no_grad())
         {
             var z = Generator.SampleLatent(Config.BatchSize, _latentRng).to(Device);
             fake = Generator.call(z).detach();
+            fakeLabels = Generator.ClassLabels(z);
         }
         _optD.zero_grad();
         // Real and fake go through each discriminator in ONE forward (as BigGAN does): half the calls, and a
         // spectral-norm power iteration per step rather than per call.
         long b = real.shape[0];
         var both = cat(new[] { real, fake }, 0);
-        var logits = VideoDiscriminator.call(both);
+        var bothLabels = realLabels is null ? null : cat(new[] { realLabels, fakeLabels! }, 0);
+        var logits = VideoDiscriminator.Score(both, bothLabels);
         var realLogits = logits.narrow(0, 0, b);
         var fakeLogits = logits.narrow(0, b, logits.shape[0] - b);
         var loss = GanLosses.DiscriminatorLoss(Config.Loss, realLogits, fakeLogits);
         Tensor frameLoss = zeros(1, device: Device);
         if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
         {
-            var frameLogits = FrameDiscriminator.call(both);
+            var frameLogits = FrameDiscriminator.Score(both, bothLabels);
             frameLoss = GanLosses.DiscriminatorLoss(Config.Loss, frameLogits.narrow(0, 0, b), frameLogits.narrow(0, b, frameLogits.shape[0] - b));
             loss = loss + Config.FrameDiscriminatorWeight * frameLoss;
         }
@@ -290,13 +303,13 @@ public sealed class Trainer : IDisposable
         double penaltyWeight = 0;
         if (Config.Loss == GanLossKind.WganGp && Config.GradientPenaltyWeight > 0)
         {
-            penalty = GanLosses.GradientPenalty(x => VideoDiscriminator.call(x), real, fake);
+            penalty = GanLosses.GradientPenalty(x => VideoDiscriminator.Score(x, realLabels), real, fake);
             penaltyWeight = Config.GradientPenaltyWeight;
         }
         // Lazy R1: every R1Every-th D step, scaled by R1Every so the average strength matches. Unroll steps skip it.
         else if (Config.R1Gamma > 0 && r1Counter >= 0 && r1Counter % Config.R1Every == 0)
         {
-            penalty = GanLosses.R1Penalty(x => VideoDiscriminator.call(x), real);
+            penalty = GanLosses.R1Penalty(x => VideoDiscriminator.Score(x, realLabels), real);
             penaltyWeight = Config.R1Gamma / 2 * Config.R1Every;
         }
         if (penaltyWeight > 0)

@@ -200,6 +200,10 @@ public sealed record TrainingConfig
         int channels = Data.Kind == "faces" ? 3 : 1;
         if (Model.Channels != channels)
             throw new InvalidDataException($"Training config '{source}': key 'model.channels' = {Model.Channels} but data kind '{Data.Kind}' has {channels} channel(s).");
+        // Class conditioning needs one class per clip: the digit of a one-digit Moving MNIST clip.
+        if (Model.IsConditional && (Data.Kind == "faces" || Data.Digits != 1 || Model.Classes != 10))
+            throw new InvalidDataException($"Training config '{source}': key 'model.classes' = {Model.Classes} needs clips with one class each: " +
+                                           $"data.kind 'digits' or 'moving-mnist' with data.digits = 1 and model.classes = 10 (got kind '{Data.Kind}', digits {Data.Digits}); or set model.classes to 0.");
     }
 
     static string Format(object? v) => v switch

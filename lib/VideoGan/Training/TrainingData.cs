@@ -54,12 +54,17 @@ public static class TrainingData
         public (int Channels, int Frames, int Height, int Width) ClipShape => (1, Options.Frames, Options.CanvasSize, Options.CanvasSize);
 
         /// <inheritdoc />
-        public Tensor Batch(long step, int index, int batchSize)
+        public Tensor Batch(long step, int index, int batchSize) => LabeledBatch(step, index, batchSize).Clips;
+
+        /// <inheritdoc />
+        /// <remarks>The label is the digit's class when each clip holds one digit; null otherwise.</remarks>
+        public (Tensor Clips, Tensor? Labels) LabeledBatch(long step, int index, int batchSize)
         {
             // One seed per (step, sub-step); the generator derives a stream per clip from it.
             int seed = Seeding.Derive(_seed, $"{step}/{index}");
             var set = MovingMnist.Generate(TrainDigits.Value, batchSize, Options, seed);
-            return set.Clips.ToTensor();
+            var labels = Options.DigitsPerClip == 1 ? TorchSharp.torch.tensor(set.Labels.Select(l => (long)l.Digits[0]).ToArray()) : null;
+            return (set.Clips.ToTensor(), labels);
         }
     }
 

@@ -15,6 +15,12 @@ public interface IClipSource
 
     /// <summary>A float32 CPU batch <c>[B, C, T, H, W]</c> in [-1, 1].</summary>
     Tensor Batch(long step, int index, int batchSize);
+
+    /// <summary>
+    /// The same batch with each clip's class <c>[B]</c> (int64) for class-conditional training, or null labels when
+    /// the source has none.
+    /// </summary>
+    (Tensor Clips, Tensor? Labels) LabeledBatch(long step, int index, int batchSize) => (Batch(step, index, batchSize), null);
 }
 
 /// <summary>An <see cref="IClipSource"/> over a delegate (tests, custom data).</summary>
