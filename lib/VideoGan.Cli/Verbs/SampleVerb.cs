@@ -10,13 +10,14 @@ public sealed class SampleVerb : IVerb
     public string Summary => "draw clips from a checkpoint / run / shipped generator: GIFs + .npy (and digit quality numbers)";
     public string Usage => """
         videogan sample --checkpoint <file.ckpt|runs/NAME|digits> --count N --out DIR [--seed S] [--fps F] [--evaluate]
-                        [--export DIR2]
+                        [--digit D] [--export DIR2]
 
           --checkpoint  a checkpoint file, a run folder (newest checkpoint), an exported generator folder,
                         or "digits" for the shipped digits generator (data/trained/digits); EMA weights when present
           --count       clips to draw (default 16)
           --out         folder for samples.gif (grid), clip-NNN.gif and samples.npy (uint8 [N, C, T, H, W])
           --seed        latent seed (default 0)
+          --digit       class-conditional generators (model.classes > 0): draw only this class (default: uniform)
           --evaluate    digits generators only: classify every frame with the shipped DigitClassifier and compare
                         motion with real clips; writes quality.json
           --export      also write the checkpoint's EMA generator and config into DIR2 (the small form that
@@ -31,6 +32,7 @@ public sealed class SampleVerb : IVerb
         int seed = args.Int("seed", 0);
         int fps = args.Int("fps", 8);
         bool evaluate = args.Flag("evaluate");
+        int? digit = args.Has("digit") ? args.Int("digit", 0) : null;
         if (count < 1) throw new UsageException($"--count must be at least 1, got {count}");
         TorchRuntime.Initialize();
         if (args.Has("threads")) TorchRuntime.SetThreads(args.Int("threads", 2));
@@ -44,9 +46,16 @@ public sealed class SampleVerb : IVerb
         }
 
         using var generator = Sampling.LoadGenerator(source);
-        using var video = Sampling.Generate(generator, count, seed);
+        if (digit is { } d && (!generator.Config.IsConditional || d < 0 || d >= generator.Config.Classes))
+            throw new UsageException(generator.Config.IsConditional
+                ? $"--digit must lie in 0..{generator.Config.Classes - 1}, got {d}"
+                : "--digit needs a class-conditional generator (model.classes > 0); this one is unconditional");
+        var (video, classes) = Sampling.GenerateWithClasses(generator, count, seed, digit: digit);
+        using var videoScope = video;
+        using var classScope = classes;
         var paths = Sampling.Write(video, outDir, fps);
-        Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed})");
+        Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed}" +
+                          (classes is null ? ")" : digit is null ? ", classes drawn uniformly)" : $", class {digit})"));
 
         if (evaluate)
         {
@@ -55,7 +64,7 @@ public sealed class SampleVerb : IVerb
                                          $"{generator.Channels}-channel {generator.Size}x{generator.Size} clips");
             using var classifier = TrainedModels.LoadDigitClassifier();
             var render = TrainingData.MovingMnistOptionsFor(ConfigPresets.Load("digits").Data);
-            var report = DigitsQuality.Compare(classifier, video, render);
+            var report = DigitsQuality.Compare(classifier, video, render, requestedClasses: classes);
             AtomicFile.WriteAllText(Path.Combine(outDir, "quality.json"), report.ToJson());
             Console.WriteLine(DigitsQuality.Table(report));
         }

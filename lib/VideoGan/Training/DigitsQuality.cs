@@ -16,7 +16,15 @@ namespace VideoGan.Training;
 /// <param name="MeanAbsFrameDifference">Mean |frame_t+1 - frame_t| in [0, 1] pixel units.</param>
 /// <param name="InkFraction">Mean fraction of pixels with ink (> 0.5).</param>
 public sealed record DigitClipStatistics(int Clips, double MeanConfidence, double FractionConfident, int[] ClassHistogram, int ClassesPresent,
-                                         double IdentityConsistency, double CentreDisplacementPx, double MeanAbsFrameDifference, double InkFraction);
+                                         double IdentityConsistency, double CentreDisplacementPx, double MeanAbsFrameDifference, double InkFraction)
+{
+    /// <summary>
+    /// Fraction of frames the classifier assigns (top-1) to the clip's intended class: the digit a class-conditional
+    /// generator was asked for, or a real clip's true digit (then it is the classifier's accuracy on those frames);
+    /// null when the clips have no intended class.
+    /// </summary>
+    public double? ClassAgreement { get; init; }
+}
 
 /// <summary>Generated versus real clips, measured with the same classifier and motion statistics.</summary>
 public sealed record DigitsQualityReport(DigitClipStatistics Generated, DigitClipStatistics Real, DigitClassifierReport? Classifier, string Protocol)
@@ -33,8 +41,8 @@ public sealed record DigitsQualityReport(DigitClipStatistics Generated, DigitCli
 /// <remarks>Taught in notebook 03-training; the numbers of the shipped generator are in data/trained/README.md.</remarks>
 public static class DigitsQuality
 {
-    /// <summary>Statistics of clips <c>[B, 1, T, H, W]</c> in [-1, 1].</summary>
-    public static DigitClipStatistics Measure(DigitClassifier classifier, Tensor clips)
+    /// <summary>Statistics of clips <c>[B, 1, T, H, W]</c> in [-1, 1]; <paramref name="intendedClasses"/> <c>[B]</c> adds the class agreement.</summary>
+    public static DigitClipStatistics Measure(DigitClassifier classifier, Tensor clips, Tensor? intendedClasses = null)
     {
         using var scope = NewDisposeScope();
         if (clips.dim() != 5 || clips.shape[1] != 1) throw new ArgumentException($"Digit clips must be [B, 1, T, H, W], got [{string.Join(", ", clips.shape)}].");
@@ -70,20 +78,30 @@ public static class DigitsQuality
         double disp = (dx.pow(2) + dy.pow(2)).sqrt().mean().item<float>();
         double diff = (ink.narrow(1, 1, t - 1) - ink.narrow(1, 0, t - 1)).abs().mean().item<float>();
         double inkFrac = ink.gt(0.5).to(ScalarType.Float32).mean().item<float>();
-        return new DigitClipStatistics((int)b, meanConf, fracConf, hist, present, (double)consistent / b, disp, diff, inkFrac);
+        double? agreement = null;
+        if (intendedClasses is not null)
+        {
+            if (intendedClasses.dim() != 1 || intendedClasses.shape[0] != b)
+                throw new ArgumentException($"Intended classes must be [B] = [{b}], got [{string.Join(", ", intendedClasses.shape)}].");
+            agreement = cls.eq(intendedClasses.cpu().to(ScalarType.Int64).unsqueeze(1)).to(ScalarType.Float32).mean().item<float>();
+        }
+        return new DigitClipStatistics((int)b, meanConf, fracConf, hist, present, (double)consistent / b, disp, diff, inkFrac) { ClassAgreement = agreement };
     }
 
     /// <summary>
     /// Measures <paramref name="generated"/> and <paramref name="realCount"/> real clips drawn with <paramref name="render"/>
-    /// from the test digits (seeded), with the same classifier.
+    /// from the test digits (seeded), with the same classifier. <paramref name="requestedClasses"/> <c>[N]</c>: the digits a
+    /// class-conditional generator was asked for (adds the class agreement; the real clips' is measured against their
+    /// true digits).
     /// </summary>
     public static DigitsQualityReport Compare(DigitClassifier classifier, Tensor generated, MovingMnistOptions render, int realCount = 512,
-                                              int seed = 2024, DigitClassifierReport? classifierReport = null)
+                                              int seed = 2024, DigitClassifierReport? classifierReport = null, Tensor? requestedClasses = null)
     {
         var realSet = MovingMnist.Generate(MnistDigits.LoadEmbedded(MnistSplit.Test), realCount, render, seed);
         using var real = realSet.Clips.ToTensor();
-        var g = Measure(classifier, generated);
-        var r = Measure(classifier, real);
+        using var realDigits = render.DigitsPerClip == 1 ? tensor(realSet.Labels.Select(l => (long)l.Digits[0]).ToArray()) : null;
+        var g = Measure(classifier, generated, requestedClasses);
+        var r = Measure(classifier, real, requestedClasses is null ? null : realDigits);
         string protocol = $"{g.Clips} generated clips vs {r.Clips} real clips (Moving MNIST test digits, seed {seed}, " +
                           $"{render.CanvasSize}x{render.CanvasSize}x{render.Frames}, digit scale {render.DigitScale}, binary ink {render.BinaryInk}); " +
                           "every frame classified by the project's DigitClassifier; motion = ink centre-of-mass displacement per frame.";
@@ -100,6 +118,7 @@ public static class DigitsQuality
              + Row("mean classifier confidence", s => s.MeanConfidence.ToString("0.000", ci))
              + Row("frames with confidence >= 0.9", s => s.FractionConfident.ToString("P1", ci))
              + Row("classes present (>= 1% of frames)", s => s.ClassesPresent.ToString(ci))
+             + (r.Generated.ClassAgreement is null ? "" : Row("frames showing the intended digit", s => s.ClassAgreement?.ToString("P1", ci) ?? "-"))
              + Row("clips keeping one identity", s => s.IdentityConsistency.ToString("P1", ci))
              + Row("ink centre motion (px/frame)", s => s.CentreDisplacementPx.ToString("0.00", ci))
              + Row("mean |frame difference|", s => s.MeanAbsFrameDifference.ToString("0.0000", ci))

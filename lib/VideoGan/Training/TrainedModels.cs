@@ -89,19 +89,34 @@ public static class Sampling
     }
 
     /// <summary><paramref name="count"/> clips <c>[N, C, T, H, W]</c> in [-1, 1] (CPU) from latents of the named stream "samples" of <paramref name="seed"/>.</summary>
-    public static TorchSharp.torch.Tensor Generate(VideoGeneratorBase generator, int count, int seed = 0, int batchSize = 64)
+    public static TorchSharp.torch.Tensor Generate(VideoGeneratorBase generator, int count, int seed = 0, int batchSize = 64) =>
+        GenerateWithClasses(generator, count, seed, batchSize).Video;
+
+    /// <summary>
+    /// Like <see cref="Generate"/>, also returning the class each clip was asked for <c>[N]</c> (null for an unconditional
+    /// generator). <paramref name="digit"/> asks a class-conditional generator for one class only (null: drawn uniformly).
+    /// </summary>
+    public static (TorchSharp.torch.Tensor Video, TorchSharp.torch.Tensor? Classes) GenerateWithClasses(VideoGeneratorBase generator, int count, int seed = 0,
+                                                                                                    int batchSize = 64, int? digit = null)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample count must be at least 1.");
+        if (digit is not null && !generator.Config.IsConditional)
+            throw new ArgumentException($"Asking for class {digit} needs a class-conditional generator (model.classes > 0); this one is unconditional.", nameof(digit));
+        if (digit is { } d && (d < 0 || d >= generator.Config.Classes))
+            throw new ArgumentOutOfRangeException(nameof(digit), d, $"The class must lie in 0..{generator.Config.Classes - 1}.");
         generator.eval();
         using var _ = TorchSharp.torch.no_grad();
         using var rng = Runtime.Seeding.CreateGenerator(seed, "samples");
         var parts = new List<TorchSharp.torch.Tensor>();
+        var classes = new List<TorchSharp.torch.Tensor>();
         for (int i = 0; i < count; i += batchSize)
         {
             var z = generator.SampleLatent(Math.Min(batchSize, count - i), rng);
+            if (digit is { } wanted) z = generator.WithClasses(z, TorchSharp.torch.full(z.shape[0], (long)wanted));
             parts.Add(generator.call(z).cpu());
+            if (generator.ClassLabels(z) is { } labels) classes.Add(labels.cpu());
         }
-        return TorchSharp.torch.cat(parts, 0);
+        return (TorchSharp.torch.cat(parts, 0), classes.Count > 0 ? TorchSharp.torch.cat(classes, 0) : null);
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ public class TrainingConfigTests
     [InlineData("{ \"model\": { \"size\": 30 }, \"data\": { \"size\": 30 } }", "model.size")]
     [InlineData("{ \"model\": { \"size\": 64 } }", "model.size")]
     [InlineData("{ \"data\": { \"kind\": \"faces\", \"size\": 28 } }", "model.channels")]
+    [InlineData("{ \"model\": { \"classes\": 10 }, \"data\": { \"digits\": 2 } }", "model.classes")]
+    [InlineData("{ \"model\": { \"classes\": 5 } }", "model.classes")]
+    [InlineData("{ \"model\": { \"classes\": 10, \"generator\": \"two-stream\" } }", "model.classes")]
     public void Bad_values_are_errors_that_name_the_key(string json, string key)
     {
         var e = Assert.Throws<InvalidDataException>(() => TrainingConfig.FromJson(json, "bad.json"));
