@@ -70,6 +70,7 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
 {
     readonly Sequential net;
     readonly nn.Module<Tensor, Tensor>? class_projection;
+    readonly Linear? class_head;
 
     /// <summary>Builds the frame discriminator for <paramref name="config"/>.</summary>
     public FrameDiscriminator(ModelConfig config) : base(nameof(FrameDiscriminator), config)
@@ -90,8 +91,24 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         layers.Add(("score", Layers.MaybeSN(nn.Conv2d(cin, 1, s0), sn)));
         net = nn.Sequential(layers);
         class_projection = Layers.ClassProjection(c, cin);
+        // AC-GAN's class head on the last feature map (flattened: digit identity is spatial), used when the trainer's
+        // auxiliaryClassWeight > 0.
+        class_head = c.IsConditional ? nn.Linear(cin * s0 * s0, c.Classes) : null;
         RegisterComponents();
         Layers.InitDcgan(this);
+    }
+
+    /// <summary>
+    /// AC-GAN: per-frame real/fake logits <c>[B, k]</c> and class logits <c>[B*k, classes]</c> (clip-major) from one
+    /// forward of k frames per clip; <paramref name="labels"/> <c>[B]</c> feed the projection term.
+    /// </summary>
+    public (Tensor Logits, Tensor ClassLogits) FrameLogitsAndClasses(Tensor video, Tensor labels, Tensor? frameIndices = null)
+    {
+        if (class_head is null) throw new InvalidOperationException("FrameDiscriminator has no class head: set model.classes > 0.");
+        var (frames, b, k) = PickFrames(video, frameIndices);
+        var (features, logits) = VideoDiscriminator.FeaturesAndLogits(net, frames);
+        logits = Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels.repeat_interleave(k));
+        return (logits.view(b, k), class_head.call(features.flatten(1)));
     }
 
     /// <summary>Frames per clip that are scored.</summary>
@@ -121,14 +138,19 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
     /// </summary>
     public Tensor FrameLogits(Tensor video, Tensor? frameIndices = null, Tensor? labels = null)
     {
+        var (frames, b, k) = PickFrames(video, frameIndices);
+        return ScoreImages(frames, labels?.repeat_interleave(k)).view(b, k);
+    }
+
+    /// <summary>The chosen frames <c>[B*k, C, H, W]</c> (clip-major), B and k.</summary>
+    (Tensor Frames, long B, long K) PickFrames(Tensor video, Tensor? frameIndices)
+    {
         CheckVideo(video);
         var c = Config;
         long b = video.shape[0];
         var idx = frameIndices ?? SampleFrameIndices(b, video.device);
-        long k = idx.shape[1];
         var flat = (idx + torch.arange(b, device: video.device).unsqueeze(1) * c.Frames).reshape(-1);
-        var frames = video.transpose(1, 2).reshape(b * c.Frames, c.Channels, c.Size, c.Size).index_select(0, flat);
-        return ScoreImages(frames, labels?.repeat_interleave(k)).view(b, k);
+        return (video.transpose(1, 2).reshape(b * c.Frames, c.Channels, c.Size, c.Size).index_select(0, flat), b, idx.shape[1]);
     }
 
     /// <summary>Clip <c>[B, C, T, H, W]</c> (and classes <c>[B]</c> when conditional) -> mean logit of k random frames <c>[B]</c>.</summary>

@@ -198,7 +198,7 @@ public sealed class Trainer : IDisposable
             gWatch.Restart();
         }
 
-        double gLoss, gReg;
+        double gLoss, gReg, gClass = 0;
         using (var scope = NewDisposeScope())
         {
             foreach (var p in _dParameters) p.requires_grad_(false); // G's step needs no D weight gradients
@@ -209,7 +209,16 @@ public sealed class Trainer : IDisposable
                 var fake = Generator.call(z);
                 var labels = Generator.ClassLabels(z); // the classes G was asked for (null: unconditional)
                 var adv = GanLosses.GeneratorLoss(Config.Loss, VideoDiscriminator.Score(fake, labels));
-                if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
+                if (AuxiliaryClassifier is { } acgan)
+                {
+                    // AC-GAN: the same frames answer "real?" and "which digit?"; G is asked for the class it was given.
+                    var (frameLogits, classLogits) = acgan.FrameLogitsAndClasses(fake, labels!);
+                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, frameLogits.mean(new long[] { 1 }));
+                    var classLoss = nn.functional.cross_entropy(classLogits, labels!.repeat_interleave(frameLogits.shape[1]));
+                    gClass = classLoss.item<float>();
+                    adv = adv + Config.AuxiliaryClassWeight * classLoss;
+                }
+                else if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
                     adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, FrameDiscriminator.Score(fake, labels));
                 var reg = Generator.RegularizationLoss();
                 var loss = adv + reg.to(adv.device);
@@ -240,6 +249,7 @@ public sealed class Trainer : IDisposable
         var record = new StepRecord
         {
             Step = Step, DLoss = last.Loss, GLoss = gLoss, DReal = last.Real, DFake = last.Fake, DFrameLoss = last.FrameLoss,
+            DClassLoss = last.ClassLoss, GClassLoss = gClass,
             Penalty = last.Penalty, GRegularization = gReg, DataMs = dataMs, DMs = dMs, GMs = gMs,
             StepMs = total.Elapsed.TotalMilliseconds,
             ElapsedSeconds = _elapsedBefore + total.Elapsed.TotalSeconds,
@@ -249,7 +259,10 @@ public sealed class Trainer : IDisposable
         return record;
     }
 
-    readonly record struct DStepResult(double Loss, double Real, double Fake, double FrameLoss, double Penalty);
+    readonly record struct DStepResult(double Loss, double Real, double Fake, double FrameLoss, double Penalty, double ClassLoss);
+
+    /// <summary>The frame discriminator when it also classifies (AC-GAN, auxiliaryClassWeight &gt; 0), else null.</summary>
+    FrameDiscriminator? AuxiliaryClassifier => Config.AuxiliaryClassWeight > 0 ? FrameDiscriminator as FrameDiscriminator : null;
 
     DStepResult DiscriminatorStep(long stepIndex, int subStep, ref double dataMs, ref double dMs, long r1Counter)
     {
@@ -287,7 +300,19 @@ public sealed class Trainer : IDisposable
         var fakeLogits = logits.narrow(0, b, logits.shape[0] - b);
         var loss = GanLosses.DiscriminatorLoss(Config.Loss, realLogits, fakeLogits);
         Tensor frameLoss = zeros(1, device: Device);
-        if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
+        Tensor classLoss = zeros(1, device: Device);
+        if (AuxiliaryClassifier is { } acgan)
+        {
+            // AC-GAN: the class head learns the digits of REAL frames only (Odena et al.'s variant that does not reward
+            // D for classifying poor fakes), in the same forward as the real/fake scores.
+            var (frameLogitsK, classLogits) = acgan.FrameLogitsAndClasses(both, bothLabels!);
+            var frameLogits = frameLogitsK.mean(new long[] { 1 });
+            long k = frameLogitsK.shape[1];
+            frameLoss = GanLosses.DiscriminatorLoss(Config.Loss, frameLogits.narrow(0, 0, b), frameLogits.narrow(0, b, frameLogits.shape[0] - b));
+            classLoss = nn.functional.cross_entropy(classLogits.narrow(0, 0, b * k), realLabels!.repeat_interleave(k));
+            loss = loss + Config.FrameDiscriminatorWeight * frameLoss + Config.AuxiliaryClassWeight * classLoss;
+        }
+        else if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
         {
             var frameLogits = FrameDiscriminator.Score(both, bothLabels);
             frameLoss = GanLosses.DiscriminatorLoss(Config.Loss, frameLogits.narrow(0, 0, b), frameLogits.narrow(0, b, frameLogits.shape[0] - b));
@@ -321,7 +346,7 @@ public sealed class Trainer : IDisposable
         }
         _optD.step();
         var result = new DStepResult(lossValue, realLogits.mean().item<float>(), fakeLogits.mean().item<float>(),
-                                     frameLoss.item<float>(), penalty.item<float>());
+                                     frameLoss.item<float>(), penalty.item<float>(), classLoss.item<float>());
         dMs += watch.Elapsed.TotalMilliseconds;
         return result;
     }

@@ -80,6 +80,12 @@ public sealed record TrainingConfig
     public int R1Every { get; init; } = 1;
     /// <summary>Weight of the frame discriminator's loss terms relative to the video discriminator's.</summary>
     public double FrameDiscriminatorWeight { get; init; } = 1;
+    /// <summary>
+    /// AC-GAN (Odena et al. 2017) weight; 0 = off. Needs model.classes &gt; 0 and the frame discriminator: its class
+    /// head learns the digit of real frames (cross-entropy), and the generator is asked to make frames that head reads
+    /// as the class it was given, a direct class signal where the projection term alone proved too weak here.
+    /// </summary>
+    public double AuxiliaryClassWeight { get; init; }
     /// <summary>Seed of every random stream of the run (weights, latents, data order).</summary>
     public int Seed { get; init; } = 42;
     /// <summary>Write a log line (JSONL, TensorBoard) every this many steps.</summary>
@@ -180,6 +186,9 @@ public sealed record TrainingConfig
         if (!(R1Gamma >= 0)) Fail("r1Gamma", R1Gamma, "must be >= 0 (0 = off)");
         if (R1Every < 1) Fail("r1Every", R1Every, "must be >= 1");
         if (!(FrameDiscriminatorWeight >= 0)) Fail("frameDiscriminatorWeight", FrameDiscriminatorWeight, "must be >= 0");
+        if (!(AuxiliaryClassWeight >= 0)) Fail("auxiliaryClassWeight", AuxiliaryClassWeight, "must be >= 0 (0 = off)");
+        if (AuxiliaryClassWeight > 0 && !(Model.IsConditional && Model.FrameDiscriminator))
+            Fail("auxiliaryClassWeight", AuxiliaryClassWeight, "needs model.classes > 0 and model.frameDiscriminator true (the class head sits on the frame discriminator); set it to 0");
         if (LogEvery < 1) Fail("logEvery", LogEvery, "must be >= 1");
         if (SampleEvery < 0) Fail("sampleEvery", SampleEvery, "must be >= 0 (0 = never)");
         if (SampleCount < 1) Fail("sampleCount", SampleCount, "must be >= 1");

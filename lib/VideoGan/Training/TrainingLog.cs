@@ -51,6 +51,11 @@ public sealed class TrainingLog : IDisposable
         _tensorboard.add_scalar("logits/d_real", (float)r.DReal, step);
         _tensorboard.add_scalar("logits/d_fake", (float)r.DFake, step);
         _tensorboard.add_scalar("loss/d_frame", (float)r.DFrameLoss, step);
+        if (r.DClassLoss != 0 || r.GClassLoss != 0)
+        {
+            _tensorboard.add_scalar("loss/d_class", (float)r.DClassLoss, step);
+            _tensorboard.add_scalar("loss/g_class", (float)r.GClassLoss, step);
+        }
         _tensorboard.add_scalar("loss/penalty", (float)r.Penalty, step);
         _tensorboard.add_scalar("loss/g_regularization", (float)r.GRegularization, step);
         _tensorboard.add_scalar("time/step_ms", (float)r.StepMs, step);

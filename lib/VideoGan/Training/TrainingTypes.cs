@@ -47,6 +47,10 @@ public sealed record StepRecord
     public double DFake { get; init; }
     /// <summary>Frame-discriminator loss term (0 without one).</summary>
     public double DFrameLoss { get; init; }
+    /// <summary>AC-GAN: cross-entropy of the frame discriminator's class head on real frames (0 when off).</summary>
+    public double DClassLoss { get; init; }
+    /// <summary>AC-GAN: cross-entropy of the class head on generated frames against the classes G was given (0 when off).</summary>
+    public double GClassLoss { get; init; }
     /// <summary>Gradient penalty (WGAN-GP or R1, unweighted; 0 when off).</summary>
     public double Penalty { get; init; }
     /// <summary>The generator's own regularisation (for example the two-stream mask L1).</summary>
