@@ -70,7 +70,7 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
 {
     readonly Sequential net;
     readonly nn.Module<Tensor, Tensor>? class_projection;
-    readonly Linear? class_head;
+    readonly Sequential? class_head;
 
     /// <summary>Builds the frame discriminator for <paramref name="config"/>.</summary>
     public FrameDiscriminator(ModelConfig config) : base(nameof(FrameDiscriminator), config)
@@ -91,9 +91,15 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         layers.Add(("score", Layers.MaybeSN(nn.Conv2d(cin, 1, s0), sn)));
         net = nn.Sequential(layers);
         class_projection = Layers.ClassProjection(c, cin);
-        // AC-GAN's class head on the last feature map (flattened: digit identity is spatial), used when the trainer's
-        // auxiliaryClassWeight > 0.
-        class_head = c.IsConditional ? nn.Linear(cin * s0 * s0, c.Classes) : null;
+        // AC-GAN's class head on the last feature map, used when the trainer's auxiliaryClassWeight > 0. One more 3x3 conv
+        // widens the receptive field to a whole digit, and global max pooling makes the answer independent of where the
+        // digit is: a linear read-out of the flattened map (or the projection's pooled local features) learned the
+        // digits of moving clips far too slowly here. The features of spectrally normalised layers are small, so a
+        // per-frame layer norm (no parameters, no batch statistics) first brings them to unit scale.
+        class_head = c.IsConditional
+            ? nn.Sequential(("conv", nn.Conv2d(cin, 2 * cin, 3, padding: 1)), ("lrelu", nn.LeakyReLU(0.2)),
+                            ("pool", nn.AdaptiveMaxPool2d(new long[] { 1, 1 })), ("flatten", nn.Flatten()), ("fc", nn.Linear(2 * cin, c.Classes)))
+            : null;
         RegisterComponents();
         Layers.InitDcgan(this);
     }
@@ -108,7 +114,9 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
         var (frames, b, k) = PickFrames(video, frameIndices);
         var (features, logits) = VideoDiscriminator.FeaturesAndLogits(net, frames);
         logits = Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels.repeat_interleave(k));
-        return (logits.view(b, k), class_head.call(features.flatten(1)));
+        var flat = features.flatten(1);
+        var normed = (flat - flat.mean(new long[] { 1 }, keepdim: true)) / (flat.var(1, keepdim: true) + 1e-5).sqrt();
+        return (logits.view(b, k), class_head.call(normed.view_as(features)));
     }
 
     /// <summary>Frames per clip that are scored.</summary>

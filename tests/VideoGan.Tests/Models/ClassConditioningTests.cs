@@ -121,3 +121,27 @@ public class ClassConditioningTests
         Assert.Contains(rule, e.Message);
     }
 }
+
+public class AuxiliaryClassifierTests
+{
+    [Fact]
+    public void The_frame_discriminator_scores_and_classifies_the_same_frames()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(13);
+        var c = ModelConfig.Tiny() with { Classes = 10, FrameDiscriminatorFrames = 3 };
+        using var fd = new FrameDiscriminator(c);
+        fd.eval();
+        var x = torch.rand(new long[] { 2, 1, 16, 28, 28 }) * 2 - 1;
+        var labels = torch.tensor(new long[] { 3, 7 });
+        var idx = fd.SampleFrameIndices(2, torch.CPU);
+        var (logits, classLogits) = fd.FrameLogitsAndClasses(x, labels, idx);
+        Assert.Equal(new long[] { 2, 3 }, logits.shape);
+        Assert.Equal(new long[] { 6, 10 }, classLogits.shape);
+        // The real/fake half equals the plain frame scores of the same frames and classes.
+        Assert.True(logits.allclose(fd.FrameLogits(x, idx, labels), atol: 1e-6));
+
+        using var plain = new FrameDiscriminator(ModelConfig.Tiny());
+        Assert.Throws<InvalidOperationException>(() => plain.FrameLogitsAndClasses(x, labels));
+    }
+}

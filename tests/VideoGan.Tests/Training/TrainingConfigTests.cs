@@ -54,6 +54,9 @@ public class TrainingConfigTests
     [InlineData("{ \"data\": { \"kind\": \"faces\", \"size\": 28 } }", "model.channels")]
     [InlineData("{ \"model\": { \"classes\": 10 }, \"data\": { \"digits\": 2 } }", "model.classes")]
     [InlineData("{ \"model\": { \"classes\": 5 } }", "model.classes")]
+    [InlineData("{ \"auxiliaryClassWeight\": 1 }", "auxiliaryClassWeight")]
+    [InlineData("{ \"auxiliaryClassWeight\": -1, \"model\": { \"classes\": 10 } }", "auxiliaryClassWeight")]
+    [InlineData("{ \"auxiliaryClassWeight\": 1, \"model\": { \"classes\": 10, \"frameDiscriminator\": false } }", "auxiliaryClassWeight")]
     [InlineData("{ \"model\": { \"classes\": 10, \"generator\": \"two-stream\" } }", "model.classes")]
     public void Bad_values_are_errors_that_name_the_key(string json, string key)
     {
