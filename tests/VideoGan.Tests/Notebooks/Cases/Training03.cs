@@ -25,9 +25,13 @@ public sealed class Training03 : NotebookCase
         Assert.Equal(3, Numbers(run, "compare_final_d_loss").Length);
         // The shipped generator loads and samples [4, 1, 16, 28, 28].
         Assert.Equal(new double[] { 4, 1, 16, 28, 28 }, Numbers(run, "shipped_sample_shape"));
-        Assert.Equal(80, Number(run, "shipped_latent_dim"));
-        // Quality numbers are probabilities and real clips are recognised.
+        // 64 content + 10 class one-hot + 16 motion; one row of clips per requested digit.
+        Assert.Equal(90, Number(run, "shipped_latent_dim"));
+        Assert.Equal(10, Number(run, "shipped_classes"));
+        Assert.Equal(new double[] { 40, 1, 16, 28, 28 }, Numbers(run, "digit_grid_shape"));
+        // Quality numbers are probabilities, real clips are recognised, and generated frames mostly show the digit asked for.
         Assert.InRange(Number(run, "generated_mean_confidence"), 0.1, 1.0);
+        Assert.InRange(Number(run, "generated_class_agreement"), 0.5, 1.0);
         Assert.InRange(Number(run, "real_mean_confidence"), 0.7, 1.0);
         Assert.True(Number(run, "real_motion_px") > 0.5);
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("plotly", StringComparison.OrdinalIgnoreCase) == true));
