@@ -2,7 +2,8 @@
 # Reproduces the shipped digits generator (data/trained/digits): the `digits` preset trained for a fixed wall-clock
 # budget on this machine, resumed (exactly) from its newest checkpoint if the process dies, then exported and measured.
 #   scripts/train-shipped-digits.sh [RUN_DIR] [MINUTES]      # defaults: runs/digits-shipped 60
-# Environment: THREADS (libtorch threads, 2), CONFIG (preset or JSON file, digits), EXPORT (folder to export to; empty = do not export).
+# Environment: THREADS (libtorch threads, 2; the shipped generator used 1), CONFIG (preset or JSON file, digits),
+# EXPORT (folder to export to; empty = do not export).
 # The CLI runs from a private copy of the build so that rebuilding the workspace during the run cannot replace
 # its DLLs. The time limit makes the step count machine-dependent; the log records it, and a fixed
 # `--steps N` run from the same seed reproduces the same weights on the CPU.
@@ -16,6 +17,8 @@ export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 
 dotnet build "$root/lib/VideoGan.Cli/VideoGan.Cli.csproj" -c Release -v quiet -nologo >&2
 build="$(mktemp -d /tmp/videogan-train-build.XXXXXX)"
+# Removed on any exit: a copy of the build is about a gigabyte (libtorch), and killed runs used to leave theirs behind.
+trap 'rm -rf "$build"' EXIT
 cp -r "$root/lib/VideoGan.Cli/bin/." "$build/"
 cli=(dotnet "$build/VideoGan.Cli.dll")
 
@@ -43,5 +46,4 @@ last="$(ls "$run"/checkpoints/*.ckpt | sort | tail -1)"
 if [[ -n "${EXPORT:-}" ]]; then
   "${cli[@]}" sample --checkpoint "$last" --export "$EXPORT" --count 512 --out "$run-eval" --evaluate --threads "$threads"
 fi
-rm -rf "$build"
 echo "train-shipped-digits: last checkpoint $last"

@@ -303,8 +303,9 @@ public sealed class Trainer : IDisposable
         Tensor classLoss = zeros(1, device: Device);
         if (AuxiliaryClassifier is { } acgan)
         {
-            // AC-GAN: the class head learns the digits of REAL frames only (Odena et al.'s variant that does not reward
-            // D for classifying poor fakes), in the same forward as the real/fake scores.
+            // AC-GAN: the class head learns the digits of REAL frames only (in Odena et al.'s original D also learns the
+            // classes of fakes, which rewards it for reading classes into poor samples), in the same forward as the
+            // real/fake scores.
             var (frameLogitsK, classLogits) = acgan.FrameLogitsAndClasses(both, bothLabels!);
             var frameLogits = frameLogitsK.mean(new long[] { 1 });
             long k = frameLogitsK.shape[1];
