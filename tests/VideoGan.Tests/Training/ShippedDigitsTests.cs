@@ -49,10 +49,11 @@ public class ShippedDigitsTests
         var (noise, askedBefore) = Sampling.GenerateWithClasses(untrained, 128, seed: 0);
         using var noiseScope = noise;
         var before = DigitsQuality.Measure(classifier, noise, askedBefore);
-        // An untrained generator fills about half the canvas (measured: 48% ink against 3.3% for real digits) and the
-        // classifier calls nearly all of it a confident "1" (75% of frames >= 0.9): confidence alone is fooled by frames
-        // unlike any digit, so recognisability is judged together with ink and the spread of classes.
-        Assert.True(before.InkFraction / report.Real.InkFraction > 5, $"untrained ink {before.InkFraction:0.000}");
+        // The untrained generator draws a faint grey blur (measured: ink 0.002 against 0.033 for real digits) that the
+        // classifier calls a confident "1" in 75% of frames: confidence alone is fooled by frames unlike any digit, so
+        // recognisability is judged together with the ink, the spread of classes and the requested digit.
+        double untrainedInk = before.InkFraction / report.Real.InkFraction;
+        Assert.True(untrainedInk is < 0.5 or > 2.0, $"untrained ink {before.InkFraction:0.000} looks like digit ink");
         Assert.True(g.ClassesPresent > before.ClassesPresent, $"classes present: trained {g.ClassesPresent}, untrained {before.ClassesPresent}");
         // Untrained, the requested digit is shown about as often as chance (1 in 10) allows.
         Assert.True(before.ClassAgreement < 0.3, $"untrained class agreement {before.ClassAgreement:P1}");
