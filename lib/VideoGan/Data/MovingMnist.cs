@@ -124,6 +124,9 @@ public sealed class MovingMnistSet
         return d;
     }
 
+    /// <summary>The digit of each clip (class labels for conditional training), or null when clips hold several digits.</summary>
+    public long[]? SingleDigitLabels() => Options.DigitsPerClip == 1 ? Labels.Select(l => (long)l.Digits[0]).ToArray() : null;
+
     /// <summary>How many digits of each class appear (index = class).</summary>
     public int[] DigitCounts()
     {

@@ -46,16 +46,8 @@ public sealed class VideoDiscriminator : VideoDiscriminatorBase
     {
         CheckVideo(video);
         if (class_projection is null && labels is null) return net.call(video).view(-1);
-        var (features, logits) = FeaturesAndLogits(net, video);
+        var (features, logits) = Layers.FeaturesAndLogits(net, video);
         return Layers.AddClassProjection(nameof(VideoDiscriminator), Config, logits, features, class_projection, labels);
-    }
-
-    /// <summary>Runs every layer but the last ("score"): (last features, logits <c>[N]</c>).</summary>
-    internal static (Tensor Features, Tensor Logits) FeaturesAndLogits(Sequential net, Tensor x)
-    {
-        var modules = net.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
-        for (int i = 0; i < modules.Length - 1; i++) x = modules[i].call(x);
-        return (x, modules[^1].call(x).view(-1));
     }
 }
 
@@ -112,8 +104,7 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
     {
         if (class_head is null) throw new InvalidOperationException("FrameDiscriminator has no class head: set model.classes > 0.");
         var (frames, b, k) = PickFrames(video, frameIndices);
-        var (features, logits) = VideoDiscriminator.FeaturesAndLogits(net, frames);
-        logits = Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels.repeat_interleave(k));
+        var (features, logits) = ProjectedScores(frames, labels.repeat_interleave(k));
         var flat = features.flatten(1);
         var normed = (flat - flat.mean(new long[] { 1 }, keepdim: true)) / (flat.var(1, keepdim: true) + 1e-5).sqrt();
         return (logits.view(b, k), class_head.call(normed.view_as(features)));
@@ -136,8 +127,14 @@ public sealed class FrameDiscriminator : VideoDiscriminatorBase
     public Tensor ScoreImages(Tensor images, Tensor? labels = null)
     {
         if (class_projection is null && labels is null) return net.call(images).view(-1);
-        var (features, logits) = VideoDiscriminator.FeaturesAndLogits(net, images);
-        return Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels);
+        return ProjectedScores(images, labels).Logits;
+    }
+
+    /// <summary>(last features, logits with the class projection term) of images <c>[N, C, H, W]</c>.</summary>
+    (Tensor Features, Tensor Logits) ProjectedScores(Tensor images, Tensor? labels)
+    {
+        var (features, logits) = Layers.FeaturesAndLogits(net, images);
+        return (features, Layers.AddClassProjection(nameof(FrameDiscriminator), Config, logits, features, class_projection, labels));
     }
 
     /// <summary>

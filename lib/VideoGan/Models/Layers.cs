@@ -89,6 +89,14 @@ public static class Layers
         return logits + (embedded * pooled).sum(1);
     }
 
+    /// <summary>Runs every layer of a discriminator body but the last ("score"): (last features, logits <c>[N]</c>).</summary>
+    public static (Tensor Features, Tensor Logits) FeaturesAndLogits(Sequential net, Tensor x)
+    {
+        var modules = net.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        for (int i = 0; i < modules.Length - 1; i++) x = modules[i].call(x);
+        return (x, modules[^1].call(x).view(-1));
+    }
+
     /// <summary>Wraps a layer in <see cref="SpectralNorm"/> when <paramref name="on"/>.</summary>
     public static nn.Module<Tensor, Tensor> MaybeSN(nn.Module<Tensor, Tensor> layer, bool on) => on ? new SpectralNorm(layer) : layer;
 

@@ -99,9 +99,9 @@ public static class DigitsQuality
     {
         var realSet = MovingMnist.Generate(MnistDigits.LoadEmbedded(MnistSplit.Test), realCount, render, seed);
         using var real = realSet.Clips.ToTensor();
-        using var realDigits = render.DigitsPerClip == 1 ? tensor(realSet.Labels.Select(l => (long)l.Digits[0]).ToArray()) : null;
+        using var realDigits = requestedClasses is not null && realSet.SingleDigitLabels() is { } digits ? tensor(digits) : null;
         var g = Measure(classifier, generated, requestedClasses);
-        var r = Measure(classifier, real, requestedClasses is null ? null : realDigits);
+        var r = Measure(classifier, real, realDigits);
         string protocol = $"{g.Clips} generated clips vs {r.Clips} real clips (Moving MNIST test digits, seed {seed}, " +
                           $"{render.CanvasSize}x{render.CanvasSize}x{render.Frames}, digit scale {render.DigitScale}, binary ink {render.BinaryInk}); " +
                           "every frame classified by the project's DigitClassifier; motion = ink centre-of-mass displacement per frame.";

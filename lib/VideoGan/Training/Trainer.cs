@@ -209,17 +209,15 @@ public sealed class Trainer : IDisposable
                 var fake = Generator.call(z);
                 var labels = Generator.ClassLabels(z); // the classes G was asked for (null: unconditional)
                 var adv = GanLosses.GeneratorLoss(Config.Loss, VideoDiscriminator.Score(fake, labels));
-                if (AuxiliaryClassifier is { } acgan)
+                var (frameLogits, classLoss) = FrameScores(fake, labels, labels);
+                if (frameLogits is not null)
+                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, frameLogits);
+                if (classLoss is not null)
                 {
-                    // AC-GAN: the same frames answer "real?" and "which digit?"; G is asked for the class it was given.
-                    var (frameLogits, classLogits) = acgan.FrameLogitsAndClasses(fake, labels!);
-                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, frameLogits.mean(new long[] { 1 }));
-                    var classLoss = nn.functional.cross_entropy(classLogits, labels!.repeat_interleave(frameLogits.shape[1]));
+                    // AC-GAN: G is asked for frames of the class it was given.
                     gClass = classLoss.item<float>();
                     adv = adv + Config.AuxiliaryClassWeight * classLoss;
                 }
-                else if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
-                    adv = adv + Config.FrameDiscriminatorWeight * GanLosses.GeneratorLoss(Config.Loss, FrameDiscriminator.Score(fake, labels));
                 var reg = Generator.RegularizationLoss();
                 var loss = adv + reg.to(adv.device);
                 gLoss = loss.item<float>();
@@ -264,6 +262,25 @@ public sealed class Trainer : IDisposable
     /// <summary>The frame discriminator when it also classifies (AC-GAN, auxiliaryClassWeight &gt; 0), else null.</summary>
     FrameDiscriminator? AuxiliaryClassifier => Config.AuxiliaryClassWeight > 0 ? FrameDiscriminator as FrameDiscriminator : null;
 
+    /// <summary>
+    /// The frame discriminator's clip logits <c>[B]</c> (null when it is off or weighted 0 without AC-GAN) and, with
+    /// AC-GAN, the class cross-entropy of the first <paramref name="classTargets"/>.Length clips against those targets:
+    /// the same frames answer "real?" and "which digit?" in one forward.
+    /// </summary>
+    (Tensor? Logits, Tensor? ClassLoss) FrameScores(Tensor clips, Tensor? labels, Tensor? classTargets)
+    {
+        if (AuxiliaryClassifier is { } acgan)
+        {
+            var (frameLogits, classLogits) = acgan.FrameLogitsAndClasses(clips, labels!);
+            long k = frameLogits.shape[1], n = classTargets!.shape[0];
+            var classLoss = nn.functional.cross_entropy(classLogits.narrow(0, 0, n * k), classTargets.repeat_interleave(k));
+            return (frameLogits.mean(new long[] { 1 }), classLoss);
+        }
+        if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
+            return (FrameDiscriminator.Score(clips, labels), null);
+        return (null, null);
+    }
+
     DStepResult DiscriminatorStep(long stepIndex, int subStep, ref double dataMs, ref double dMs, long r1Counter)
     {
         using var scope = NewDisposeScope();
@@ -300,25 +317,16 @@ public sealed class Trainer : IDisposable
         var fakeLogits = logits.narrow(0, b, logits.shape[0] - b);
         var loss = GanLosses.DiscriminatorLoss(Config.Loss, realLogits, fakeLogits);
         Tensor frameLoss = zeros(1, device: Device);
-        Tensor classLoss = zeros(1, device: Device);
-        if (AuxiliaryClassifier is { } acgan)
+        // AC-GAN: the class head learns the digits of REAL frames only (in Odena et al.'s original D also learns the
+        // classes of fakes, which rewards it for reading classes into poor samples).
+        var (frameLogits, classLossOrNull) = FrameScores(both, bothLabels, realLabels);
+        if (frameLogits is not null)
         {
-            // AC-GAN: the class head learns the digits of REAL frames only (in Odena et al.'s original D also learns the
-            // classes of fakes, which rewards it for reading classes into poor samples), in the same forward as the
-            // real/fake scores.
-            var (frameLogitsK, classLogits) = acgan.FrameLogitsAndClasses(both, bothLabels!);
-            var frameLogits = frameLogitsK.mean(new long[] { 1 });
-            long k = frameLogitsK.shape[1];
-            frameLoss = GanLosses.DiscriminatorLoss(Config.Loss, frameLogits.narrow(0, 0, b), frameLogits.narrow(0, b, frameLogits.shape[0] - b));
-            classLoss = nn.functional.cross_entropy(classLogits.narrow(0, 0, b * k), realLabels!.repeat_interleave(k));
-            loss = loss + Config.FrameDiscriminatorWeight * frameLoss + Config.AuxiliaryClassWeight * classLoss;
-        }
-        else if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
-        {
-            var frameLogits = FrameDiscriminator.Score(both, bothLabels);
             frameLoss = GanLosses.DiscriminatorLoss(Config.Loss, frameLogits.narrow(0, 0, b), frameLogits.narrow(0, b, frameLogits.shape[0] - b));
             loss = loss + Config.FrameDiscriminatorWeight * frameLoss;
         }
+        var classLoss = classLossOrNull ?? zeros(1, device: Device);
+        if (classLossOrNull is not null) loss = loss + Config.AuxiliaryClassWeight * classLoss;
         double lossValue = loss.item<float>();
         if (!double.IsFinite(lossValue)) throw new TrainingDivergedException(stepIndex + 1, "d_loss", lossValue, LastCheckpoint);
         loss.backward();

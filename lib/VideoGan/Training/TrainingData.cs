@@ -63,8 +63,7 @@ public static class TrainingData
             // One seed per (step, sub-step); the generator derives a stream per clip from it.
             int seed = Seeding.Derive(_seed, $"{step}/{index}");
             var set = MovingMnist.Generate(TrainDigits.Value, batchSize, Options, seed);
-            var labels = Options.DigitsPerClip == 1 ? TorchSharp.torch.tensor(set.Labels.Select(l => (long)l.Digits[0]).ToArray()) : null;
-            return (set.Clips.ToTensor(), labels);
+            return (set.Clips.ToTensor(), set.SingleDigitLabels() is { } digits ? TorchSharp.torch.tensor(digits) : null);
         }
     }
 
