@@ -52,9 +52,9 @@ double Throughput(IVideoFeatureNetwork net, Tensor clips, int batch)
     return clips.shape[0] / sw.Elapsed.TotalSeconds;
 }
 torch.random.manual_seed(0);
-string? shipped = VideoFeatureNet.FindShipped("moving-mnist");
-using (var fnet = shipped is not null ? VideoFeatureNet.Load(shipped, torch.CPU)
-                                      : new VideoFeatureNet(new VideoFeatureNetModule(FeatureNetTraining.ConfigFor("moving-mnist")), "untrained", device: torch.CPU))
+string? shipped = ClipClassifier.FindShipped("moving-mnist");
+using (var fnet = shipped is not null ? ClipClassifier.Load(shipped, torch.CPU)
+                                      : new ClipClassifier(new ClipClassifierModule(ClipClassifierTraining.ConfigFor("moving-mnist")), device: torch.CPU))
 using (var clips = torch.rand(new long[] { extractClips, 1, 16, 64, 64 }) * 2 - 1)
 {
     rec["feature_net"] = fnet.Name;

@@ -16,7 +16,7 @@ public sealed class CompareVerb : IVerb
           Trains motion-shape, two-stream and content-motion generators, then the config's generator with spectral
           norm on/off and with unrolling k = --unroll, each for --steps steps with the same seed and data; scores each
           against the same --clips held-out real clips (MNIST test digits) with the offline feature network
-          (data/feature-nets/, else a seeded random-init one: the table says which), FVD and KVD with bootstrap
+          (data/clip-classifiers/, else a seeded random-init one: the table says which), FVD and KVD with bootstrap
           intervals, plus a real-vs-real floor. Writes <out>/comparison.json and one run folder per variant under
           <out>/runs. Offline-network FVD is NOT comparable with published I3D FVD.
         """;

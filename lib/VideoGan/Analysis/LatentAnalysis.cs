@@ -79,14 +79,14 @@ public static class LatentAnalysis
 
     /// <summary>
     /// Clip features <c>[B, d]</c>: the shipped Moving MNIST feature network's clip features when
-    /// <c>data/feature-nets/moving-mnist.pt</c> exists (the evaluation chapter's network), else <see cref="ClipDescriptors"/>.
+    /// <c>data/clip-classifiers/moving-mnist.pt</c> exists (the evaluation chapter's network), else <see cref="ClipDescriptors"/>.
     /// <paramref name="source"/> says which.
     /// </summary>
     public static DenseMatrix Features(Tensor clips, out string source)
     {
-        if (Metrics.VideoFeatureNet.FindShipped("moving-mnist") is string path)
+        if (Metrics.ClipClassifier.FindShipped("moving-mnist") is string path)
         {
-            using var net = Metrics.VideoFeatureNet.Load(path);
+            using var net = Metrics.ClipClassifier.Load(path);
             var parts = new List<DenseMatrix>();
             for (long s = 0; s < clips.shape[0]; s += 64)
             {

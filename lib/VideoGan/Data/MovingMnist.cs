@@ -49,6 +49,12 @@ public sealed record MovingMnistOptions
     public double MaxRotationDegrees { get; init; } = 15;
     /// <summary>Peak relative zoom of <see cref="MotionType.RotateZoom"/> (0.15 = 85%..115%).</summary>
     public double MaxZoom { get; init; } = 0.15;
+    /// <summary>
+    /// Initial headings (degrees, 0 = right, 90 = down) that <see cref="MotionType.Bounce"/> and <see cref="MotionType.Diagonal"/>
+    /// clips draw from, uniformly; null = any direction (Bounce) or the four diagonals (Diagonal). Restricting it makes a
+    /// set that is not closed under time reversal (every clip starts moving the same way), as a metric test needs.
+    /// </summary>
+    public IReadOnlyList<double>? Directions { get; init; }
 
     /// <summary>Digit side in pixels after scaling.</summary>
     [JsonIgnore] public int DigitSize => Math.Max(1, (int)Math.Round(MnistDigits.Size * DigitScale));
@@ -74,6 +80,8 @@ public sealed record MovingMnistOptions
         if (DigitScale <= 0) throw new ArgumentOutOfRangeException(nameof(DigitScale), $"DigitScale {DigitScale} must be > 0.");
         if (DigitSize > CanvasSize) throw new ArgumentOutOfRangeException(nameof(DigitScale), $"digit size {DigitSize} px (DigitScale {DigitScale}) exceeds the canvas ({CanvasSize} px): lower DigitScale or raise CanvasSize.");
         if (MotionTypes is null || MotionTypes.Count == 0) throw new ArgumentException("MotionTypes must name at least one motion type.", nameof(MotionTypes));
+        if (Directions is { Count: 0 } || Directions?.Any(d => !double.IsFinite(d)) == true)
+            throw new ArgumentException("Directions must be null or list finite headings in degrees.", nameof(Directions));
         bool moves = MotionTypes.Any(m => m is not (MotionType.Static or MotionType.RotateZoom));
         if (moves && DigitSize == CanvasSize)
             throw new ArgumentOutOfRangeException(nameof(DigitScale), $"digit size equals the canvas ({CanvasSize} px): digits cannot move. Use DigitScale < {CanvasSize / 28.0:0.##}.");
@@ -229,9 +237,11 @@ public static class MovingMnist
             case MotionType.Bounce:
             case MotionType.Diagonal:
             {
-                double theta = motion == MotionType.Bounce
-                    ? rng.Uniform(0, 2 * Math.PI)
-                    : Math.PI / 4 + Math.PI / 2 * rng.Next(4);
+                double theta = o.Directions is { } dirs
+                    ? dirs[rng.Next(dirs.Count)] * Math.PI / 180
+                    : motion == MotionType.Bounce
+                        ? rng.Uniform(0, 2 * Math.PI)
+                        : Math.PI / 4 + Math.PI / 2 * rng.Next(4);
                 double vx = Math.Cos(theta) * speed, vy = Math.Sin(theta) * speed;
                 for (int t = 0; t < T; t++)
                 {

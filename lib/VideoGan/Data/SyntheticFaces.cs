@@ -52,6 +52,10 @@ public sealed record FaceLabel
     public required string Skin { get; init; }
     /// <summary>Hair colour, "#rrggbb".</summary>
     public required string Hair { get; init; }
+    /// <summary>Index of the skin-tone palette entry (before the per-clip jitter): an identity attribute classifiers learn.</summary>
+    public int SkinTone { get; init; }
+    /// <summary>Index of the hair-colour palette entry (before the per-clip jitter).</summary>
+    public int HairColour { get; init; }
     /// <summary>Background colour (top of the gradient), "#rrggbb".</summary>
     public required string Background { get; init; }
     /// <summary>Always true: these are procedural drawings, not people.</summary>
@@ -86,6 +90,11 @@ public static class SyntheticFaces
 {
     /// <summary>Provenance of every clip this class makes.</summary>
     public const string SourceName = "SYNTHETIC procedural faces (VideoGan.Data.SyntheticFaces; drawings, not real people)";
+
+    /// <summary>Number of skin-tone palette entries (<see cref="FaceLabel.SkinTone"/> is an index into it).</summary>
+    public static int SkinToneCount => SkinTones.Length;
+    /// <summary>Number of hair-colour palette entries (<see cref="FaceLabel.HairColour"/> is an index into it).</summary>
+    public static int HairColourCount => HairColours.Length;
 
     static readonly (byte R, byte G, byte B)[] SkinTones =
     {
@@ -136,10 +145,12 @@ public static class SyntheticFaces
     {
         var rng = new SplitMix(seed, index, 0x66616365UL);
         var motion = motions[rng.Next(motions.Length)];
-        var skin = Jitter(Rgb(SkinTones[rng.Next(SkinTones.Length)]), ref rng, 0.04);
+        int skinTone = rng.Next(SkinTones.Length);
+        var skin = Jitter(Rgb(SkinTones[skinTone]), ref rng, 0.04);
+        int hairColour = rng.Next(HairColours.Length);
         var look = new Look(
             Skin: skin,
-            Hair: Jitter(Rgb(HairColours[rng.Next(HairColours.Length)]), ref rng, 0.05),
+            Hair: Jitter(Rgb(HairColours[hairColour]), ref rng, 0.05),
             Bg0: Hsv(rng.Uniform(0, 360), rng.Uniform(0.1, 0.6), rng.Uniform(0.35, 0.95)),
             Bg1: Hsv(rng.Uniform(0, 360), rng.Uniform(0.1, 0.6), rng.Uniform(0.25, 0.8)),
             Shirt: Hsv(rng.Uniform(0, 360), rng.Uniform(0.3, 0.9), rng.Uniform(0.3, 0.9)),
@@ -212,6 +223,7 @@ public static class SyntheticFaces
         {
             Motion = motion, Direction = direction, Amplitude = Math.Round(amplitude, 6),
             Skin = Hex(look.Skin), Hair = Hex(look.Hair), Background = Hex(look.Bg0),
+            SkinTone = skinTone, HairColour = hairColour,
         };
     }
 

@@ -188,6 +188,7 @@ public sealed record ComparisonResult
     }
 
     static bool Overlap(ConfidenceInterval a, ConfidenceInterval b) => a.Lower <= b.Upper && b.Lower <= a.Upper;
+    static string F(double? v) => v is { } x ? F(x) : "n/a";
     static string F(double v) => double.IsFinite(v) ? v.ToString(Math.Abs(v) >= 100 ? "F1" : Math.Abs(v) >= 1 ? "F2" : "G3", CultureInfo.InvariantCulture) : v.ToString(CultureInfo.InvariantCulture);
     static string Ci(ConfidenceInterval c) => $"[{F(c.Lower)}, {F(c.Upper)}]";
 }

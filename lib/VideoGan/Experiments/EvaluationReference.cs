@@ -49,10 +49,10 @@ public sealed record ComparisonProtocol(string Network, string NetworkWeightsSha
 /// <summary>The metrics of one set of generated clips against the reference.</summary>
 /// <param name="Fvd">Fréchet distance of the feature network's clip features ("FVD", offline network), with its bootstrap interval.</param>
 /// <param name="Kvd">Unbiased polynomial-kernel MMD² on the same features, with its bootstrap interval.</param>
-/// <param name="MotionRatio">Generated / real mean frame-to-frame change (1 = real-like motion, 0 = frozen clips).</param>
-/// <param name="FlickerRatio">Generated / real global brightness flicker.</param>
+/// <param name="MotionRatio">Generated / real mean frame-to-frame change (1 = real-like motion, 0 = frozen clips); null when the real clips do not move.</param>
+/// <param name="FlickerRatio">Generated / real global brightness flicker; null when the real clips never flicker (binary digits).</param>
 /// <param name="Warnings">Guard-rail warnings (N below the feature dimension, short clips).</param>
-public sealed record MetricSet(ConfidenceInterval Fvd, ConfidenceInterval Kvd, double MotionRatio, double FlickerRatio, IReadOnlyList<string> Warnings);
+public sealed record MetricSet(ConfidenceInterval Fvd, ConfidenceInterval Kvd, double? MotionRatio, double? FlickerRatio, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// The fixed side of the protocol: one feature network and one set of real clips, whose features are extracted once.

@@ -41,40 +41,34 @@ public static class ExperimentData
     public static string FeatureDomain(DataConfig data) => data.Kind == "faces" ? "synthetic-faces" : "moving-mnist";
 
     /// <summary>
-    /// The shipped feature network of <paramref name="domain"/> (<c>data/feature-nets/&lt;domain&gt;.pt</c>) when it exists;
+    /// The shipped feature network of <paramref name="domain"/> (<c>data/clip-classifiers/&lt;domain&gt;.pt</c>) when it exists;
     /// otherwise a <b>randomly initialised</b> network of the same architecture (seeded, so numbers are reproducible), whose
     /// name says "random-init". <paramref name="note"/> says which one you got. Random-feature distances still rank clearly
     /// different sets, but they are weaker than trained features; neither is comparable with published I3D FVD.
     /// </summary>
     public static IVideoFeatureNetwork FeatureNetwork(string domain, int seed, out string note, Device? device = null)
     {
-        if (VideoFeatureNet.FindShipped(domain) is { } path)
+        if (ClipClassifier.FindShipped(domain) is { } path)
         {
-            var net = VideoFeatureNet.Load(path, device);
-            note = $"shipped offline feature network {net.Name} ({path}); NOT comparable with published I3D FVD";
+            var net = ClipClassifier.Load(path, device);
+            note = $"shipped offline clip classifier {net.Name} ({path}); NOT comparable with published I3D FVD";
             return net;
         }
         var random = RandomFeatureNetwork(domain, seed, device);
-        note = $"no shipped feature network for '{domain}' under {VideoFeatureNet.ShippedFolder}/: using {random.Name}, a RANDOMLY INITIALISED " +
+        note = $"no shipped feature network for '{domain}' under {ClipClassifier.ShippedFolder}/: using {random.Name}, a RANDOMLY INITIALISED " +
                "network (seeded); its distances rank sets but are weaker than trained features and NOT comparable with published I3D FVD";
         return random;
     }
 
     /// <summary>A randomly initialised (seeded) offline feature network for <paramref name="domain"/>; the global torch RNG is left as it was.</summary>
-    public static VideoFeatureNet RandomFeatureNetwork(string domain, int seed, Device? device = null)
+    public static ClipClassifier RandomFeatureNetwork(string domain, int seed, Device? device = null)
     {
-        var config = new FeatureNetConfig
-        {
-            Domain = domain + "-random-init",
-            InChannels = domain == "synthetic-faces" ? 3 : 1,
-            Heads = [new FeatureNetHead("none", ["0", "1"], MultiLabel: true)],
-        };
+        var config = ClipClassifierTraining.ConfigFor(domain) with { Domain = domain + "-random-init" };
         var state = get_rng_state();
         try
         {
             manual_seed(Seeding.Derive(seed, "experiments/random-feature-net"));
-            var module = new VideoFeatureNetModule(config);
-            return new VideoFeatureNet(module, Fingerprint.OfModule(module), null, device);
+            return new ClipClassifier(new ClipClassifierModule(config), null, device);
         }
         finally
         {

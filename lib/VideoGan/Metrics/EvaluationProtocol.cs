@@ -23,7 +23,7 @@ public sealed record EvaluationProtocol(
     /// <summary>The matrix square root used.</summary>
     public string MatrixSqrt { get; init; } = "exact, float64, via symmetric eigendecompositions of sqrt(S1) S2 sqrt(S1)";
     /// <summary>Format version of cached entries; bump when the computation changes.</summary>
-    public int Version { get; init; } = 1;
+    public int Version { get; init; } = 2;
 
     /// <summary>The sentence printed beside offline numbers.</summary>
     [JsonIgnore]
@@ -119,11 +119,14 @@ public sealed class RealFeatureCache
     /// <param name="FrameStatistics">Per-frame feature statistics, or null.</param>
     /// <param name="Temporal">Temporal statistics of the real clips.</param>
     /// <param name="FromCache">True when read from disk.</param>
-    /// <param name="InceptionScore">Inception Score of the real clips under the network's classifier, or null.</param>
+    /// <param name="Probabilities">The network's class probabilities <c>[N, K]</c> of the real clips (the Inception Score's), or null.</param>
+    /// <param name="HeadProbabilities">Each single-label head's probabilities <c>[N, K]</c> (class histograms), by head name.</param>
+    /// <param name="Pixels">Per-clip speeds and the grey-pixel fraction of the real clips.</param>
     public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache,
-                               double? InceptionScore = null);
+                               Tensor? Probabilities, IReadOnlyDictionary<string, Tensor> HeadProbabilities, PixelSummary Pixels);
 
-    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc, double? InceptionScore = null);
+    sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc, bool HasProbabilities,
+                       string[] Heads, PixelSummary Pixels);
 
     string PathOf(EvaluationProtocol p, string ext) => Path.Combine(Directory, $"{p.Key}.{ext}");
 
@@ -139,7 +142,9 @@ public sealed class RealFeatureCache
                                            $"({protocol.ToJson()}): a hash collision or a hand-edited file. Delete it.");
         var clip = FeatureMatrixFile.Load(PathOf(protocol, "clip.f32"));
         var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(PathOf(protocol, "frame.stats")).Stats : null;
-        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, meta.InceptionScore);
+        var probs = meta.HasProbabilities ? FeatureMatrixFile.Load(PathOf(protocol, "probs.f32")) : null;
+        var heads = meta.Heads.ToDictionary(h => h, h => FeatureMatrixFile.Load(PathOf(protocol, $"head.{h}.f32")));
+        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, probs, heads, meta.Pixels);
     }
 
     /// <summary>Stores extracted real features under <paramref name="protocol"/>.</summary>
@@ -149,11 +154,13 @@ public sealed class RealFeatureCache
         FeatureMatrixFile.SaveF32(PathOf(protocol, "clip.f32"), real.Features);
         GaussianStatistics? frame = real.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(real.FrameFeatures);
         frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
-        double? score = real.Probabilities is null ? null : Metrics.InceptionScore.Compute(real.Probabilities).Mean;
-        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, score);
+        if (real.Probabilities is not null) FeatureMatrixFile.SaveF32(PathOf(protocol, "probs.f32"), real.Probabilities);
+        foreach (var (name, p) in real.HeadProbabilities) FeatureMatrixFile.SaveF32(PathOf(protocol, $"head.{name}.f32"), p);
+        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, real.Probabilities is not null,
+                            real.HeadProbabilities.Keys.ToArray(), real.Pixels);
         AtomicFile.WriteAllText(PathOf(protocol, "json"), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
-        // Reload the clip features from disk so a hit and a miss give bit-identical numbers (float32 storage).
-        return new Entry(protocol, FeatureMatrixFile.Load(PathOf(protocol, "clip.f32")), frame, real.Temporal, FromCache: false, score);
+        // Reload everything from disk so a hit and a miss give bit-identical numbers (float32 storage).
+        return TryLoad(protocol)! with { FromCache = false };
     }
 
     /// <summary>The cached entry, or extracts the real features with <paramref name="extract"/> and stores them.</summary>

@@ -24,7 +24,7 @@ public sealed class I3dFeatureNetwork : IVideoFeatureNetwork
         "the file VideoGPT's FVD code downloads (wilson1yan/VideoGPT, videogpt/fvd) and that its ports (e.g. JunyaoHu/common_metrics_on_video_quality, " +
         "fvd/videogpt/) carry. Download it, then pass --i3d-weights PATH or set VIDEOGAN_I3D_WEIGHTS=PATH. " +
         "Files saved by PyTorch < 1.6 (legacy format) must be re-saved once: torch.save(torch.load('in.pt'), 'i3d_pretrained_400.pt'). " +
-        "Without them, use --network feature-net (offline, not comparable with published FVD).";
+        "Without them, use --network classifier (offline, not comparable with published FVD).";
 
     readonly InceptionI3d _model;
     readonly Device _device;
@@ -62,8 +62,9 @@ public sealed class I3dFeatureNetwork : IVideoFeatureNetwork
         string file = FindWeights(path) ?? throw new FileNotFoundException(
             (path is not null ? $"'{path}' does not exist. " : "") + WhereToGetWeights, path ?? "i3d_pretrained_400.pt");
         var model = new InceptionI3d();
-        LoadStateDict(model, file);
-        return new I3dFeatureNetwork(model, "i3d-kinetics400", Fingerprint.OfFile(file), published: true, device);
+        StateDictFile.Load(model, file);
+        // The label's hash is of the weights actually loaded, so a failed copy can never wear the file's name.
+        return new I3dFeatureNetwork(model, "i3d-kinetics400", Fingerprint.OfModule(model), published: true, device);
     }
 
     /// <summary>I3D with random weights: for shape checks and speed measurements only (never a metric).</summary>
@@ -72,38 +73,6 @@ public sealed class I3dFeatureNetwork : IVideoFeatureNetwork
         torch.random.manual_seed(seed);
         var model = new InceptionI3d();
         return new I3dFeatureNetwork(model, "i3d-random-weights", Fingerprint.OfModule(model), published: false, device);
-    }
-
-    /// <summary>
-    /// Copies a PyTorch state_dict file into <paramref name="model"/>, checking names and shapes with messages that name
-    /// the key. <c>num_batches_tracked</c> counters (absent from pre-0.4.1 files, unused in eval) may be missing.
-    /// </summary>
-    public static void LoadStateDict(nn.Module model, string file)
-    {
-        Hashtable source;
-        try { source = PyTorchUnpickler.UnpickleStateDict(file); }
-        catch (Exception e) when (e is not FileNotFoundException)
-        {
-            throw new InvalidDataException($"Could not read '{file}' as a PyTorch state_dict ({e.GetType().Name}: {e.Message}). " +
-                                           "It must be a zip-format torch.save of a state_dict; re-save legacy files with torch.save(torch.load(f), f2).", e);
-        }
-        var target = model.state_dict();
-        var missing = target.Keys.Where(k => !source.ContainsKey(k) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList();
-        var unexpected = source.Keys.Cast<string>().Where(k => !target.ContainsKey(k)).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
-            throw new InvalidDataException($"'{file}' does not match the InceptionI3d layout: missing [{string.Join(", ", missing.Take(8))}{(missing.Count > 8 ? ", ..." : "")}], " +
-                                           $"unexpected [{string.Join(", ", unexpected.Take(8))}{(unexpected.Count > 8 ? ", ..." : "")}].");
-        using (torch.no_grad())
-        {
-            foreach (var (key, dst) in target)
-            {
-                if (source[key] is not Tensor src) continue;
-                if (!src.shape.SequenceEqual(dst.shape))
-                    throw new InvalidDataException($"'{file}': '{key}' has shape [{string.Join(", ", src.shape)}], the model expects [{string.Join(", ", dst.shape)}].");
-                dst.copy_(src.to(dst.dtype));
-                src.Dispose();
-            }
-        }
     }
 
     /// <summary>The reference preprocessing: clips <c>[B, C, T, H, W]</c> in [-1, 1] to I3D input <c>[B, 3, T, 224, 224]</c>.</summary>

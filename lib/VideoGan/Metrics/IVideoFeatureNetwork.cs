@@ -6,12 +6,12 @@ namespace VideoGan.Metrics;
 /// <summary>
 /// A network that turns clips into features for FVD/KVD (and, where it has them, class probabilities for the 3D
 /// Inception Score and per-frame 2D features for per-frame FID). Implemented by <see cref="I3dFeatureNetwork"/>
-/// (the published FVD protocol) and <see cref="VideoFeatureNet"/> (the offline network trained here).
+/// (the published FVD protocol) and <see cref="ClipClassifier"/> (the offline clip classifier trained here).
 /// </summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb ("features" step).</remarks>
 public interface IVideoFeatureNetwork : IDisposable
 {
-    /// <summary>Short name printed beside every number, e.g. "i3d-kinetics400" or "feature-net/moving-mnist".</summary>
+    /// <summary>Short name printed beside every number, e.g. "i3d-kinetics400" or "classifier/moving-mnist@1a2b3c4d".</summary>
     string Name { get; }
     /// <summary>SHA-256 of the weights file (or of the parameters), part of every cache key and JSON protocol.</summary>
     string WeightsSha256 { get; }
@@ -33,7 +33,11 @@ public interface IVideoFeatureNetwork : IDisposable
 /// <param name="Features">Clip features <c>[B, d]</c>.</param>
 /// <param name="Probabilities">Class probabilities <c>[B, K]</c> for the Inception Score, or null.</param>
 /// <param name="FrameFeatures">Frame features <c>[B*T, d2]</c>, or null.</param>
-public sealed record NetworkOutput(Tensor Features, Tensor? Probabilities, Tensor? FrameFeatures);
+public sealed record NetworkOutput(Tensor Features, Tensor? Probabilities, Tensor? FrameFeatures)
+{
+    /// <summary>Softmax of each single-label classifier head <c>[B, K]</c>, by head name (empty for networks without heads).</summary>
+    public IReadOnlyDictionary<string, Tensor> HeadProbabilities { get; init; } = new Dictionary<string, Tensor>();
+}
 
 /// <summary>Every output of a network over a whole set of clips, plus the guard-rail warnings it raised.</summary>
 public sealed class ExtractedFeatures : IDisposable
@@ -44,8 +48,12 @@ public sealed class ExtractedFeatures : IDisposable
     public Tensor? Probabilities { get; init; }
     /// <summary>Frame features <c>[N*T, d2]</c>, or null.</summary>
     public Tensor? FrameFeatures { get; init; }
+    /// <summary>Softmax of each single-label classifier head <c>[N, K]</c>, by head name.</summary>
+    public IReadOnlyDictionary<string, Tensor> HeadProbabilities { get; init; } = new Dictionary<string, Tensor>();
     /// <summary>Temporal statistics of the same clips.</summary>
     public required TemporalStats Temporal { get; init; }
+    /// <summary>Per-clip speeds and the grey-pixel fraction of the same clips.</summary>
+    public PixelSummary Pixels { get; init; } = new(Array.Empty<double>(), 0);
     /// <summary>Warnings (short clips) raised while extracting.</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
     /// <summary>Number of clips.</summary>
@@ -53,7 +61,11 @@ public sealed class ExtractedFeatures : IDisposable
     /// <summary>Frames per clip.</summary>
     public long Frames => Temporal.Frames;
 
-    public void Dispose() { Features.Dispose(); Probabilities?.Dispose(); FrameFeatures?.Dispose(); }
+    public void Dispose()
+    {
+        Features.Dispose(); Probabilities?.Dispose(); FrameFeatures?.Dispose();
+        foreach (var p in HeadProbabilities.Values) p.Dispose();
+    }
 }
 
 /// <summary>Runs a feature network over batches of clips, in eval mode without gradients.</summary>
@@ -64,7 +76,9 @@ public static class FeatureExtraction
     public static ExtractedFeatures Run(IVideoFeatureNetwork network, IEnumerable<Tensor> batches, long maxClips = long.MaxValue)
     {
         var feats = new List<Tensor>(); var probs = new List<Tensor>(); var frames = new List<Tensor>();
+        var heads = new Dictionary<string, List<Tensor>>();
         var temporal = new TemporalDiagnostics();
+        var pixels = new PixelStatistics();
         var warnings = new List<string>();
         long count = 0;
         using (torch.no_grad())
@@ -78,7 +92,13 @@ public static class FeatureExtraction
                 if (count + batch.shape[0] > maxClips) batch = batch.narrow(0, 0, maxClips - count);
                 if (count == 0 && MetricGuards.CheckClipLength(batch.shape[2], network.MinFrames, network.Name) is { } w) warnings.Add(w);
                 temporal.Add(batch);
+                pixels.Add(batch);
                 var o = network.Forward(batch);
+                foreach (var (name, p) in o.HeadProbabilities)
+                {
+                    if (!heads.TryGetValue(name, out var list)) heads[name] = list = new List<Tensor>();
+                    list.Add(p.to(float64).cpu().DetachFromDisposeScope());
+                }
                 feats.Add(o.Features.to(float64).cpu().DetachFromDisposeScope());
                 if (o.Probabilities is not null) probs.Add(o.Probabilities.to(float64).cpu().DetachFromDisposeScope());
                 if (o.FrameFeatures is not null) frames.Add(o.FrameFeatures.to(float64).cpu().DetachFromDisposeScope());
@@ -89,7 +109,8 @@ public static class FeatureExtraction
         var result = new ExtractedFeatures
         {
             Features = Cat(feats)!, Probabilities = Cat(probs), FrameFeatures = Cat(frames),
-            Temporal = temporal.Result(), Warnings = warnings,
+            HeadProbabilities = heads.ToDictionary(kv => kv.Key, kv => Cat(kv.Value)!),
+            Temporal = temporal.Result(), Pixels = pixels.Result(), Warnings = warnings,
         };
         return result;
     }

@@ -15,14 +15,16 @@ namespace VideoGan.Metrics;
 /// </list>
 /// </summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb ("temporal diagnostics" step).</remarks>
-public sealed record TemporalStats(double Motion, double LoopGap, double LoopClosure, double Flicker, long Clips, long Frames);
+/// <param name="LoopClosure">LoopGap / Motion; null when the clips do not change at all (Motion = 0).</param>
+public sealed record TemporalStats(double Motion, double LoopGap, double? LoopClosure, double Flicker, long Clips, long Frames);
 
 /// <summary>Fake-vs-real comparison of <see cref="TemporalStats"/>: ratios near 1 mean real-like temporal behaviour.</summary>
 /// <param name="Real">Statistics of the real clips.</param>
 /// <param name="Fake">Statistics of the generated clips.</param>
-/// <param name="MotionRatio">Fake motion / real motion (0 = frozen clips).</param>
-/// <param name="FlickerRatio">Fake flicker / real flicker.</param>
-public sealed record TemporalComparison(TemporalStats Real, TemporalStats Fake, double MotionRatio, double FlickerRatio);
+/// <param name="MotionRatio">Fake motion / real motion (0 = frozen clips); null when the real clips do not move.</param>
+/// <param name="FlickerRatio">Fake flicker / real flicker; null when the real clips never flicker (binary digits on black:
+/// their frame mean is constant), where a ratio is undefined — read <c>Fake.Flicker</c> against 0 instead.</param>
+public sealed record TemporalComparison(TemporalStats Real, TemporalStats Fake, double? MotionRatio, double? FlickerRatio);
 
 /// <summary>Accumulates <see cref="TemporalStats"/> over batches of clips <c>[B, C, T, H, W]</c> in [-1, 1].</summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb ("temporal diagnostics" step).</remarks>
@@ -58,7 +60,7 @@ public sealed class TemporalDiagnostics
     {
         if (_clips == 0) throw new InvalidOperationException("No clips were added.");
         double motion = _motion / _clips, loop = _loop / _clips;
-        return new TemporalStats(motion, loop, motion > 0 ? loop / motion : double.PositiveInfinity, _flicker / _clips, _clips, _frames);
+        return new TemporalStats(motion, loop, motion > 0 ? loop / motion : null, _flicker / _clips, _clips, _frames);
     }
 
     /// <summary>Statistics of one tensor of clips.</summary>
@@ -71,6 +73,6 @@ public sealed class TemporalDiagnostics
 
     /// <summary>Compares generated with real statistics.</summary>
     public static TemporalComparison Compare(TemporalStats real, TemporalStats fake) =>
-        new(real, fake, real.Motion > 0 ? fake.Motion / real.Motion : double.NaN,
-            real.Flicker > 0 ? fake.Flicker / real.Flicker : double.NaN);
+        new(real, fake, real.Motion > 0 ? fake.Motion / real.Motion : null,
+            real.Flicker > 0 ? fake.Flicker / real.Flicker : null);
 }

@@ -54,39 +54,63 @@ public sealed record ClipSet(string Description, string Fingerprint, long Count,
     }
 }
 
-/// <summary>Everything <c>videogan evaluate</c> reports, with the full protocol; serialised as the JSON output.</summary>
+/// <summary>
+/// Everything <c>videogan evaluate</c> reports, with the full protocol; serialised as its <c>--json</c> output with stable
+/// snake_case keys (later tools read them): <c>fvd</c>, <c>fvd_ci</c>, <c>kvd</c>, <c>is3d_mean</c>, <c>is3d_std</c>,
+/// <c>network</c>, <c>n_real</c>, <c>n_fake</c>, <c>heads</c>, <c>speed_ks</c>, <c>grey_fraction_generated</c>,
+/// <c>grey_fraction_real</c>, and more. No value is NaN or infinite: a metric that does not apply is null and
+/// <c>not_applicable</c> says why.
+/// </summary>
 public sealed record EvaluationReport
 {
-    public required string Network { get; init; }
-    public required string Caveat { get; init; }
-    public required EvaluationProtocol Protocol { get; init; }
-    public required string Real { get; init; }
-    public required string Fake { get; init; }
-    public required string FakeFingerprint { get; init; }
-    public required long NReal { get; init; }
-    public required long NFake { get; init; }
-    /// <summary>FVD (Fréchet distance of clip features) with its bootstrap interval.</summary>
-    public required ConfidenceInterval Fvd { get; init; }
-    /// <summary>KVD (unbiased polynomial-kernel MMD^2 of clip features).</summary>
-    public required double Kvd { get; init; }
-    /// <summary>Per-frame FID (Fréchet distance of the network's 2D frame features), null when the network has none.</summary>
-    public double? FrameFid { get; init; }
-    /// <summary>3D Inception Score of the generated clips (network classifier), null when it has none.</summary>
-    public double? InceptionScore { get; init; }
+    [JsonPropertyName("network")] public required string Network { get; init; }
+    [JsonPropertyName("caveat")] public required string Caveat { get; init; }
+    [JsonPropertyName("real")] public required string Real { get; init; }
+    [JsonPropertyName("fake")] public required string Fake { get; init; }
+    [JsonPropertyName("fake_fingerprint")] public required string FakeFingerprint { get; init; }
+    [JsonPropertyName("n_real")] public required long NReal { get; init; }
+    [JsonPropertyName("n_fake")] public required long NFake { get; init; }
+    /// <summary>FVD: Fréchet distance of the clip features (unbiased covariances, float64).</summary>
+    [JsonPropertyName("fvd")] public required double Fvd { get; init; }
+    /// <summary>Bootstrap interval [lower, upper] of FVD (null without resamples).</summary>
+    [JsonPropertyName("fvd_ci")] public double[]? FvdCi { get; init; }
+    /// <summary>The interval's level, resamples and standard error.</summary>
+    [JsonIgnore] public ConfidenceInterval FvdInterval { get; init; } = null!;
+    [JsonPropertyName("fvd_ci_level")] public double FvdCiLevel => FvdInterval.Level;
+    [JsonPropertyName("fvd_bootstrap_resamples")] public int FvdResamples => FvdInterval.Resamples;
+    /// <summary>KVD: unbiased polynomial-kernel MMD^2 of the clip features.</summary>
+    [JsonPropertyName("kvd")] public required double Kvd { get; init; }
+    /// <summary>Per-frame FID: Fréchet distance of the 2D frame features (null when the network has none).</summary>
+    [JsonPropertyName("frame_fid")] public double? FrameFid { get; init; }
+    /// <summary>3D Inception Score of the generated clips: mean over splits (null without a classifier).</summary>
+    [JsonPropertyName("is3d_mean")] public double? Is3dMean { get; init; }
+    [JsonPropertyName("is3d_std")] public double? Is3dStd { get; init; }
     /// <summary>The same score on the real clips: the ceiling to compare with.</summary>
-    public double? InceptionScoreReal { get; init; }
-    public required TemporalComparison Temporal { get; init; }
-    public required IReadOnlyList<string> Warnings { get; init; }
-    public required bool RealFromCache { get; init; }
-    public required double Seconds { get; init; }
-    public DateTime CreatedUtc { get; init; } = DateTime.UtcNow;
+    [JsonPropertyName("is3d_real_mean")] public double? Is3dRealMean { get; init; }
+    [JsonPropertyName("is3d_real_std")] public double? Is3dRealStd { get; init; }
+    /// <summary>Which label the score uses and how it is split.</summary>
+    [JsonPropertyName("is3d_label")] public string? Is3dLabel { get; init; }
+    /// <summary>Per classifier head: predicted-class histograms of generated and real clips, their TV distance and entropy ratios.</summary>
+    [JsonPropertyName("heads")] public required IReadOnlyDictionary<string, HeadComparison> Heads { get; init; }
+    /// <summary>Kolmogorov-Smirnov statistic between the per-clip speed distributions (ink centre, px/frame).</summary>
+    [JsonPropertyName("speed_ks")] public required double SpeedKs { get; init; }
+    [JsonPropertyName("speed_mean_generated")] public required double SpeedMeanGenerated { get; init; }
+    [JsonPropertyName("speed_mean_real")] public required double SpeedMeanReal { get; init; }
+    /// <summary>Fraction of pixels strictly between 3% and 50% of full intensity (0 for binary ink).</summary>
+    [JsonPropertyName("grey_fraction_generated")] public required double GreyFractionGenerated { get; init; }
+    [JsonPropertyName("grey_fraction_real")] public required double GreyFractionReal { get; init; }
+    [JsonPropertyName("temporal")] public required TemporalComparison Temporal { get; init; }
+    /// <summary>Metrics reported as null, with the reason.</summary>
+    [JsonPropertyName("not_applicable")] public required IReadOnlyDictionary<string, string> NotApplicable { get; init; }
+    [JsonPropertyName("warnings")] public required IReadOnlyList<string> Warnings { get; init; }
+    [JsonPropertyName("protocol")] public required EvaluationProtocol Protocol { get; init; }
+    [JsonPropertyName("real_from_cache")] public required bool RealFromCache { get; init; }
+    [JsonPropertyName("seconds")] public required double Seconds { get; init; }
+    [JsonPropertyName("created_utc")] public DateTime CreatedUtc { get; init; } = DateTime.UtcNow;
 
-    static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>Indented JSON.</summary>
+    /// <summary>Indented JSON (throws if any number is NaN or infinite: the report promises none).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Writes <see cref="ToJson"/> atomically.</summary>
@@ -97,21 +121,29 @@ public sealed record EvaluationReport
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
+        string Num(double? v, string format = "G6") => v is { } x ? x.ToString(format, ci) : "n/a";
         sb.AppendLine($"network : {Network}");
         sb.AppendLine($"note    : {Caveat}");
         sb.AppendLine($"real    : {Real} (N={NReal}{(RealFromCache ? ", features from cache" : "")})");
         sb.AppendLine($"fake    : {Fake} (N={NFake})");
         sb.AppendLine($"frames  : {Protocol.Frames}, {Protocol.Preprocessing}");
         sb.AppendLine();
-        sb.AppendLine($"{"metric",-26} {"value",12}  detail");
-        sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G6}  {2:P0} CI [{3:G6}, {4:G6}], {5} bootstrap resamples", $"FVD [{Network}]", Fvd.Estimate, Fvd.Level, Fvd.Lower, Fvd.Upper, Fvd.Resamples));
-        sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G6}  unbiased MMD^2, k(x,y) = (x.y/d + 1)^3", $"KVD [{Network}]", Kvd));
-        if (FrameFid is { } f) sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G6}  Fréchet distance of 2D frame features", $"per-frame FID [{Network}]", f));
-        if (InceptionScore is { } s) sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G5}  real clips: {2:G5}", $"3D IS [{Network}]", s, InceptionScoreReal));
+        sb.AppendLine($"{"metric",-28} {"value",12}  detail");
+        string ciText = FvdCi is { } b ? string.Format(ci, "{0:P0} CI [{1:G6}, {2:G6}], {3} bootstrap resamples", FvdInterval.Level, b[0], b[1], FvdInterval.Resamples) : "no interval";
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12:G6}  {2}", "FVD", Fvd, ciText));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12:G6}  unbiased MMD^2, k(x,y) = (x.y/d + 1)^3", "KVD", Kvd));
+        if (FrameFid is { } f) sb.AppendLine(string.Format(ci, "{0,-28} {1,12:G6}  Fréchet distance of 2D frame features", "per-frame FID", f));
+        if (Is3dMean is { } s)
+            sb.AppendLine(string.Format(ci, "{0,-28} {1,12}  {2}; real clips {3} +- {4}", "3D IS", $"{s:G4}+-{Is3dStd:G2}", Is3dLabel, Num(Is3dRealMean, "G4"), Num(Is3dRealStd, "G2")));
+        foreach (var (name, h) in Heads)
+            sb.AppendLine(string.Format(ci, "{0,-28} {1,12:F3}  total variation to real; class entropy {2:F3} of uniform (real {3:F3})", $"{name}: class shares", h.TvDistance, h.EntropyRatio, h.RealEntropyRatio));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12:F3}  Kolmogorov-Smirnov; mean {2:F2} vs real {3:F2} px/frame", "clip speed", SpeedKs, SpeedMeanGenerated, SpeedMeanReal));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12:P2}  pixels in (3%, 50%) of full intensity; real {2:P2}", "grey pixels", GreyFractionGenerated, GreyFractionReal));
         var t = Temporal;
-        sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G4}  fake {2:G4} vs real {3:G4} mean |x[t+1]-x[t]| (0 = frozen)", "motion ratio", t.MotionRatio, t.Fake.Motion, t.Real.Motion));
-        sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G4}  real {2:G4}; |last-first| / motion (~1 loops)", "loop closure (fake)", t.Fake.LoopClosure, t.Real.LoopClosure));
-        sb.AppendLine(string.Format(ci, "{0,-26} {1,12:G4}  fake {2:G4} vs real {3:G4} mean |Δ frame mean|", "flicker ratio", t.FlickerRatio, t.Fake.Flicker, t.Real.Flicker));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12}  fake {2:G4} vs real {3:G4} mean |x[t+1]-x[t]| (0 = frozen)", "motion ratio", Num(t.MotionRatio, "G4"), t.Fake.Motion, t.Real.Motion));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12}  real {2}; |last-first| / motion (~1 loops)", "loop closure (fake)", Num(t.Fake.LoopClosure, "G4"), Num(t.Real.LoopClosure, "G4")));
+        sb.AppendLine(string.Format(ci, "{0,-28} {1,12}  fake {2:G4} vs real {3:G4} mean |Δ frame mean|", "flicker ratio", Num(t.FlickerRatio, "G4"), t.Fake.Flicker, t.Real.Flicker));
+        foreach (var (metric, why) in NotApplicable) sb.AppendLine($"n/a     : {metric}: {why}");
         foreach (var w in Warnings) sb.AppendLine($"warning : {w}");
         return sb.ToString();
     }
@@ -130,6 +162,8 @@ public sealed record EvaluationOptions
     /// <summary>Data set and split names for the protocol.</summary>
     public string DataSet { get; init; } = "unnamed";
     public string Split { get; init; } = "test";
+    /// <summary>Heads whose joint label the 3D Inception Score uses; null = the network's own choice (the classifier's Inception heads).</summary>
+    public IReadOnlyList<string>? InceptionHeads { get; init; }
 }
 
 /// <summary>
@@ -153,7 +187,7 @@ public static class VideoEvaluation
         {
             var ex = Extract();
             return new RealFeatureCache.Entry(protocol, ex.Features, ex.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(ex.FrameFeatures), ex.Temporal, false,
-                                              ex.Probabilities is null ? null : InceptionScore.Compute(ex.Probabilities).Mean);
+                                              ex.Probabilities, ex.HeadProbabilities, ex.Pixels);
         }
         return new RealFeatureCache(o.CacheDirectory).GetOrCompute(protocol, Extract);
     }
@@ -175,6 +209,7 @@ public static class VideoEvaluation
     {
         var o = options ?? new EvaluationOptions();
         var warnings = new List<string>(fake.Warnings);
+        var notApplicable = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var fd = FeatureDistances.Frechet(real.ClipFeatures, fake.Features);
         warnings.AddRange(fd.Warnings);
         if (real.Protocol.Frames > 0 && fake.Frames != real.Protocol.Frames)
@@ -182,19 +217,67 @@ public static class VideoEvaluation
         var ci = o.Bootstrap >= 2
             ? Bootstrap.Frechet(real.ClipFeatures, fake.Features, o.Bootstrap, o.Level, o.Seed) with { Estimate = fd.Value }
             : new ConfidenceInterval(fd.Value, double.NaN, double.NaN, o.Level, double.NaN, 0);
+        if (o.Bootstrap < 2) notApplicable["fvd_ci"] = $"no bootstrap interval: {o.Bootstrap} resamples requested (2 or more needed).";
         double kvd = KernelDistance.PolynomialMmd2(real.ClipFeatures, fake.Features);
         double? frameFid = real.FrameStatistics is not null && fake.FrameFeatures is not null
             ? FrechetDistance.Compute(real.FrameStatistics, GaussianStatistics.FromFeatures(fake.FrameFeatures)) : null;
-        double? isFake = fake.Probabilities is not null ? InceptionScore.Compute(fake.Probabilities).Mean : null;
-        double? isReal = real.InceptionScore;
+        if (frameFid is null) notApplicable["frame_fid"] = $"{net.Name} has no per-frame features.";
+
+        // The 3D Inception Score: joint softmax of the chosen heads (or the network's own probabilities), 10 splits.
+        using var scope = torch.NewDisposeScope();
+        var (fakeProbs, realProbs, label) = InceptionInputs(net, real, fake, o);
+        (double Mean, double Std)? isFake = fakeProbs is null ? null : InceptionScore.Published(fakeProbs);
+        (double Mean, double Std)? isReal = realProbs is null ? null : InceptionScore.Published(realProbs);
+        if (isFake is null) notApplicable["is3d_mean"] = $"{net.Name} has no classifier.";
+
+        var heads = new SortedDictionary<string, HeadComparison>(StringComparer.Ordinal);
+        if (net is ClipClassifier classifier)
+            foreach (var head in classifier.Heads.Where(h => !h.MultiLabel))
+                if (fake.HeadProbabilities.TryGetValue(head.Name, out var g) && real.HeadProbabilities.TryGetValue(head.Name, out var r))
+                    heads[head.Name] = ClipSetStatistics.Compare(head.Classes, g, r);
+        if (heads.Count == 0) notApplicable["heads"] = $"{net.Name} has no single-label classifier heads.";
+
+        var temporal = TemporalDiagnostics.Compare(real.Temporal, fake.Temporal);
+        if (temporal.MotionRatio is null) notApplicable["motion_ratio"] = "the real clips do not change over time (real motion is 0).";
+        if (temporal.FlickerRatio is null) notApplicable["flicker_ratio"] = "the real clips' mean brightness never changes (real flicker is 0), so a ratio to it is undefined; compare temporal.fake.Flicker with 0.";
+        if (temporal.Fake.LoopClosure is null) notApplicable["loop_closure_generated"] = "the generated clips do not change over time (motion 0).";
         return new EvaluationReport
         {
             Network = net.Name, Caveat = real.Protocol.Caveat, Protocol = real.Protocol,
             Real = realDescription, Fake = fakeDescription, FakeFingerprint = fakeFingerprint,
-            NReal = real.ClipFeatures.shape[0], NFake = fake.Count, Fvd = ci, Kvd = kvd, FrameFid = frameFid,
-            InceptionScore = isFake, InceptionScoreReal = isReal,
-            Temporal = TemporalDiagnostics.Compare(real.Temporal, fake.Temporal), Warnings = warnings.Distinct().ToList(),
+            NReal = real.ClipFeatures.shape[0], NFake = fake.Count,
+            Fvd = fd.Value, FvdInterval = ci, FvdCi = o.Bootstrap >= 2 ? new[] { ci.Lower, ci.Upper } : null,
+            Kvd = kvd, FrameFid = frameFid,
+            Is3dMean = isFake?.Mean, Is3dStd = isFake?.Std, Is3dRealMean = isReal?.Mean, Is3dRealStd = isReal?.Std, Is3dLabel = fakeProbs is null ? null : label,
+            Heads = heads,
+            SpeedKs = ClipSetStatistics.KolmogorovSmirnov(fake.Pixels.Speeds, real.Pixels.Speeds),
+            SpeedMeanGenerated = fake.Pixels.MeanSpeed, SpeedMeanReal = real.Pixels.MeanSpeed,
+            GreyFractionGenerated = fake.Pixels.GreyFraction, GreyFractionReal = real.Pixels.GreyFraction,
+            Temporal = temporal, NotApplicable = notApplicable, Warnings = warnings.Distinct().ToList(),
             RealFromCache = real.FromCache, Seconds = 0,
         };
+    }
+
+    /// <summary>The probabilities the 3D Inception Score uses for both sets, and a sentence saying what they are.</summary>
+    static (Tensor? Fake, Tensor? Real, string Label) InceptionInputs(IVideoFeatureNetwork net, RealFeatureCache.Entry real, ExtractedFeatures fake, EvaluationOptions o)
+    {
+        string splits = $"mean and std over {InceptionScore.LiteratureSplits} splits";
+        if (net is ClipClassifier c)
+        {
+            var names = o.InceptionHeads ?? c.Module.Config.InceptionHeads;
+            if (names.Count == 0) return (null, null, "");
+            foreach (var n in names)
+                if (c.Heads.FirstOrDefault(h => h.Name == n) is not { MultiLabel: false })
+                    throw new ArgumentException($"Inception head '{n}' is not a single-label head of {net.Name} (single-label heads: {string.Join(", ", c.Heads.Where(h => !h.MultiLabel).Select(h => h.Name))}).");
+            Tensor Joint(IReadOnlyDictionary<string, Tensor> heads)
+            {
+                Tensor? j = null;
+                foreach (var n in names) j = j is null ? heads[n] : (j.unsqueeze(2) * heads[n].unsqueeze(1)).flatten(1);
+                return j!;
+            }
+            int k = names.Select(n => c.Heads.First(h => h.Name == n).Classes.Length).Aggregate(1, (a, b) => a * b);
+            return (Joint(fake.HeadProbabilities), Joint(real.HeadProbabilities), $"joint {string.Join(" x ", names)} label ({k} classes) of {net.Name}, {splits}");
+        }
+        return (fake.Probabilities, real.Probabilities, $"{net.Name} class softmax, {splits}");
     }
 }

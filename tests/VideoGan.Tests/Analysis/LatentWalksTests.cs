@@ -57,7 +57,7 @@ public class LatentWalksTests
         var loop = LatentWalks.LatentCircle(gen, a, b, steps: 16, frame: 3);
         Assert.Equal(new long[] { 1, 1, 16, 28, 28 }, loop.Video.shape);
         Assert.True(loop.Stats.Motion > 0, "the loop should move");
-        Assert.InRange(loop.Stats.LoopClosure, 0.0, 1.6);
+        Assert.InRange(loop.Stats.LoopClosure!.Value, 0.0, 1.6);
         // The same number of frames along an open segment a -> b: the wrap-around is a big jump.
         var open = LatentWalks.Interpolate(gen, a, b, 16, spherical: false).select(2, 3).permute(1, 0, 2, 3).unsqueeze(0);
         var openStats = VideoGan.Metrics.TemporalDiagnostics.Measure(open);
@@ -73,7 +73,7 @@ public class LatentWalksTests
         var loop = LatentWalks.MotionCodeLoop(gen, gen.SampleContent(1, rng), frames: 24, rng);
         Assert.Equal(new long[] { 1, 1, 24, 28, 28 }, loop.Video.shape);
         Assert.True(loop.Stats.Motion > 0);
-        Assert.InRange(loop.Stats.LoopClosure, 0.0, 1.6);
+        Assert.InRange(loop.Stats.LoopClosure!.Value, 0.0, 1.6);
     }
 
     [Fact]

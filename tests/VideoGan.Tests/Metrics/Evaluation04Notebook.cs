@@ -13,7 +13,8 @@ public sealed class Evaluation04Notebook : NotebookCase
 
     public override void Check(NotebookRunResult run)
     {
-        Assert.StartsWith("feature-net/moving-mnist@", Text(run, "network"));
+        Assert.Matches("^classifier/moving-mnist@[0-9a-f]{8}$", Text(run, "network"));
+        Assert.True(Number(run, "heldout_motion") >= 0.97 && Number(run, "heldout_digit_casestudy") >= 0.9, "the shipped classifier is the trained one");
         Assert.Contains("NOT comparable", Text(run, "network_note"));
         Assert.Equal(new double[] { 24, 256 }, Numbers(run, "real_features_shape"));
         Assert.Equal(24, Number(run, "stats_count"));
@@ -25,6 +26,12 @@ public sealed class Evaluation04Notebook : NotebookCase
         Assert.True(real < Number(run, "fvd_uniformnoise"));
         Assert.True(real < Number(run, "fvd_untrainedgenerator"));
         Assert.Equal(0.0, Number(run, "motion_staticfirstframe"));
+        Assert.Equal(0.0, Number(run, "grey_realtrainsplit"));          // binary ink
+        Assert.True(Number(run, "grey_uniformnoise") > 0.3);
+        // The sanity table passes with the shipped classifier (N = 256 even in the smoke run).
+        Assert.True(Value(run, "sanity_fvd_all_passed").GetValue<bool>());
+        Assert.True(Number(run, "sanity_fvd_timeshuffledframes") >= 10 * Number(run, "sanity_fvd_realvsrealfloor"));
+        Assert.True(Number(run, "sanity_is_uniform") >= 0.8 * 12 && Number(run, "sanity_is_single") <= 1.5);
         Assert.True(Number(run, "motion_shuffledframes") > 1.2);
         // The error-bar chart rendered.
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("plotly", StringComparison.OrdinalIgnoreCase) == true));

@@ -45,21 +45,22 @@ public class InceptionI3dTests
             a.save_py(path);
             torch.random.manual_seed(2);
             using var b = new InceptionI3d();
-            I3dFeatureNetwork.LoadStateDict(b, path);
+            int copied = StateDictFile.Load(b, path);
+            Assert.Equal(a.state_dict().Count, copied);
             using var c = new InceptionI3d();
             c.load_py(path); // PyBridge's own loader agrees
             var sa = a.state_dict(); var sb = b.state_dict(); var sc = c.state_dict();
             foreach (var (k, t) in sa)
             {
                 if (k.EndsWith("num_batches_tracked")) continue;
-                Assert.True(t.equal(sb[k]).all().item<bool>(), $"{k} differs after LoadStateDict");
+                Assert.True(t.equal(sb[k]).all().item<bool>(), $"{k} differs after StateDictFile.Load");
                 Assert.True(t.equal(sc[k]).all().item<bool>(), $"{k} differs after load_py");
             }
             // A file of another layout is refused with the offending key named.
             using var other = torch.nn.Linear(3, 4);
             string bad = path + ".bad.pt";
             other.save_py(bad);
-            var e = Assert.Throws<InvalidDataException>(() => I3dFeatureNetwork.LoadStateDict(b, bad));
+            var e = Assert.Throws<InvalidDataException>(() => StateDictFile.Load(b, bad));
             Assert.Contains("Conv3d_1a_7x7.conv3d.weight", e.Message);
             File.Delete(bad);
         }

@@ -61,6 +61,7 @@ public class MoreMetricsTests
         Assert.True(real.Motion > 0);
         Assert.True(real.Flicker < 1e-12, "translation keeps mean intensity");
         Assert.True(real.LoopClosure > 3, $"a one-way move does not loop: {real.LoopClosure}");
+        Assert.Null(TemporalDiagnostics.Compare(real, real).FlickerRatio); // no flicker to compare with: not applicable, never NaN
 
         using var frozen = moving.narrow(2, 0, 1).expand(1, 1, 8, 16, 16).contiguous();
         var cmp = TemporalDiagnostics.Compare(real, TemporalDiagnostics.Measure(frozen));

@@ -25,7 +25,7 @@ public class RealFeatureCacheTests
         {
             p with { Network = "i3d" }, p with { WeightsSha256 = "def" }, p with { DataFingerprint = "fp-2" }, p with { Split = "train" },
             p with { Clips = 2048 }, p with { Frames = 15 }, p with { Resize = "224x224" }, p with { FeatureDim = 400 },
-            p with { Preprocessing = "other" }, p with { Version = 2 },
+            p with { Preprocessing = "other" }, p with { Version = p.Version + 1 },
         };
         Assert.Equal(variants.Length + 1, variants.Select(v => v.Key).Append(p.Key).Distinct().Count());
         Assert.Equal(p.Key, Protocol().Key);
