@@ -12,8 +12,10 @@ public sealed class EvaluateVerb : IVerb
         videogan evaluate --real SOURCE --fake SOURCE [--network feature-net|i3d] [--n 2048] [--frames 16]
                           [--domain moving-mnist|synthetic-faces] [--feature-net PATH] [--i3d-weights PATH]
                           [--bootstrap 100] [--batch 32] [--seed 0] [--size 64] [--cache DIR|none] [--out eval.json] [--threads N]
+                          [--layout NCTHW|NTHW|TNHW] [--real-layout L] [--fake-layout L]
           SOURCE: moving-mnist[:test|train], digits[:test|train], faces[:test|train], untrained:digits, clips.npy
-                  ([N,T,H,W] or [N,C,T,H,W], uint8), a generator folder (config.json + generator.bin), a folder of frame folders.
+                  (uint8, layout from clips.npy.layout.json or --layout; mnist_test_seq.npy needs --layout TNHW),
+                  a generator folder (config.json + generator.bin), a folder of frame folders.
           --network feature-net (default): the offline network shipped in data/feature-nets (NOT comparable with published FVD);
           --network i3d: the published protocol; needs i3d_pretrained_400.pt (--i3d-weights or VIDEOGAN_I3D_WEIGHTS).
           Real features are cached (data/cache/fvd, keyed by the whole protocol). Prints a table; --out writes JSON.
@@ -47,8 +49,8 @@ public sealed class EvaluateVerb : IVerb
                 BatchSize = args.Int("batch", 32), Bootstrap = args.Int("bootstrap", 100), Seed = seed,
                 CacheDirectory = cache == "none" ? "" : cache, DataSet = realSpec.Split(':')[0], Split = realSpec.Contains(':') ? realSpec.Split(':')[1] : "file",
             };
-            var real = ClipSources.Open(realSpec, n, frames, seed, size);
-            var fake = ClipSources.Open(fakeSpec, n, frames, seed + 1, size);
+            var real = ClipSources.Open(realSpec, n, frames, seed, size, Data.ClipLayouts.ParseOption(args.String("real-layout") ?? args.String("layout")));
+            var fake = ClipSources.Open(fakeSpec, n, frames, seed + 1, size, Data.ClipLayouts.ParseOption(args.String("fake-layout") ?? args.String("layout")));
             var report = VideoEvaluation.Evaluate(net, real, fake, options);
             Console.WriteLine(report.ToTable());
             if (args.String("out") is { } outPath) { report.Save(outPath); Console.WriteLine($"wrote {outPath}"); }
