@@ -62,6 +62,17 @@ public static partial class Npy
         return ReadPayload<float>(s, path, h);
     }
 
+    /// <summary>Reads a float64 array (little-endian); <paramref name="shape"/> receives its shape.</summary>
+    public static double[] ReadFloat64(string path, out long[] shape)
+    {
+        using var s = OpenRead(path);
+        var h = ReadHeader(s, path);
+        if (h.Descr != "<f8")
+            throw new InvalidDataException($"{path}: dtype '{h.Descr}' where little-endian float64 ('<f8') was expected. Convert it with arr.astype('<f8') in NumPy.");
+        shape = h.Shape;
+        return ReadPayload<double>(s, path, h);
+    }
+
     /// <summary>
     /// Reads a uint8 or float32 array as a tensor of that dtype and shape, axes as stored. For clips use
     /// <see cref="ReadClipTensor"/>, which puts any clip layout into <c>[N, C, T, H, W]</c>.
