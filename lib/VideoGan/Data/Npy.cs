@@ -231,6 +231,7 @@ public static partial class Npy
         var info = ResolveClipLayout(path, layout);
         if (!IsUInt8(info.Header.Descr))
             throw new InvalidDataException($"{path}: dtype '{info.Header.Descr}' where uint8 ('|u1') clips were expected; read float32 clips with Npy.ReadClipTensor.");
+        CheckClipPayload(info, 1);
         var (n, t) = Cut(info, maxClips, maxFrames);
         var clips = VideoClips.Uninitialized(n, info.Channels, t, info.Height, info.Width);
         ReadClipElements(info, clips.Data, n, t);
@@ -247,10 +248,18 @@ public static partial class Npy
         if (IsUInt8(info.Header.Descr)) return ReadClips(path, info.Layout, maxClips, maxFrames).ToTensor();
         if (info.Header.Descr != "<f4")
             throw new InvalidDataException($"{path}: dtype '{info.Header.Descr}' where uint8 ('|u1') or float32 ('<f4') clips were expected. Convert it with arr.astype(np.uint8) in NumPy.");
+        CheckClipPayload(info, 4);
         var (n, t) = Cut(info, maxClips, maxFrames);
         var data = new float[checked((long)n * info.Channels * t * info.Height * info.Width)];
         ReadClipElements(info, data, n, t);
         return torch.tensor(data, new long[] { n, info.Channels, t, info.Height, info.Width });
+    }
+
+    // A header that promises more (or less) than the file holds is refused before any buffer is sized from it.
+    static void CheckClipPayload(ClipFileInfo info, int size)
+    {
+        using var s = OpenRead(info.Path);
+        CheckPayload(s, info.Path, ReadHeader(s, info.Path), size);
     }
 
     static bool IsUInt8(string descr) => descr is "|u1" or "<u1" or ">u1";
