@@ -185,11 +185,12 @@ public static partial class Npy
         if (layout is { } asked)
         {
             if (asked.Rank() != s.Length)
-                throw new InvalidDataException($"{path}: shape {shape} has {s.Length} dimensions but the layout asked for, {asked} {asked.Axes()}, has {asked.Rank()}.");
+                throw new InvalidDataException($"{path}: shape {shape} has {s.Length} dimensions but the layout asked for, {asked} {asked.Axes()}, has {asked.Rank()}. " +
+                                               "Pass a layout of that rank, or none for a file that records its own (videogan evaluate: --real-layout/--fake-layout set one side).");
             if (recorded is { } r && r != asked)
                 throw new InvalidDataException($"{path}: its {source} records layout {r} {r.Axes()}, but {asked} {asked.Axes()} was asked for. " +
                                                "Drop the layout option for this file (its record wins; videogan evaluate's --real-layout/--fake-layout set one side), or delete the side file if it is wrong.");
-            if (recorded is null) source = "given by the caller";
+            if (recorded is null) source = "layout argument";
         }
         var chosen = recorded ?? layout;
         if (chosen is null && s.Length == 5)
