@@ -85,7 +85,7 @@ public static partial class Npy
             : torch.tensor(ReadUInt8(path, out var bs), bs, ScalarType.Byte);
     }
 
-    /// <summary>Writes a uint8 array in C order (atomically).</summary>
+    /// <summary>Writes a uint8 array in C order (atomically); removes a clip layout side file left from an earlier array.</summary>
     public static void Write(string path, ReadOnlySpan<byte> data, ReadOnlySpan<long> shape) => WriteCore(path, "|u1", data, shape, 1);
 
     /// <summary>Writes a float32 array in C order, little-endian (atomically).</summary>
@@ -125,11 +125,10 @@ public static partial class Npy
     public static void SaveClips(string path, VideoClips clips) =>
         WriteClipFile(path, ClipLayout.NCTHW, () => Write(path, clips.Data, clips.Shape));
 
-    // The old side file goes first: a crash between the two writes leaves an array with no record (refused or read by
-    // the 5-D rule), never one with a stale record.
+    // Write drops the old side file first: a crash between the two writes leaves an array with no record (refused, or
+    // read by the 5-D rule), never one with a stale record.
     static void WriteClipFile(string path, ClipLayout layout, Action writeArray)
     {
-        File.Delete(ClipLayouts.SideFilePath(path));
         writeArray();
         ClipLayouts.WriteSideFile(path, layout);
     }
@@ -430,7 +429,8 @@ public static partial class Npy
     static void WriteCore(string path, string descr, ReadOnlySpan<byte> bytes, ReadOnlySpan<long> shape, int itemSize)
     {
         long count = 1;
-        foreach (var d in shape) count *= d;
+        foreach (var d in shape)
+            count = d >= 0 ? checked(count * d) : throw new ArgumentException($"Npy.Write {path}: shape ({string.Join(", ", shape.ToArray())}) has a negative dimension.");
         if (count * itemSize != bytes.Length)
             throw new ArgumentException($"Npy.Write {path}: shape ({string.Join(", ", shape.ToArray())}) needs {count} elements, got {bytes.Length / itemSize}.");
         var dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape.ToArray());
@@ -439,17 +439,31 @@ public static partial class Npy
         int pad = (64 - total % 64) % 64;
         var header = dict + new string(' ', pad) + "\n";
         if (header.Length > ushort.MaxValue) throw new ArgumentException($"Npy.Write {path}: header too long.");
-        // A span cannot enter a lambda, so this one writes its temporary file itself (same protocol as AtomicFile).
-        var tmp = path + ".tmp";
-        using (var f = File.Create(tmp))
+        // A layout record describes the array it was written with: a new array drops it (clip writers then write theirs).
+        File.Delete(ClipLayouts.SideFilePath(path));
+        // A span cannot enter a lambda, so this one writes its temporary file itself, with AtomicFile's protocol:
+        // flushed temporary file beside the target, renamed over it, deleted on failure.
+        string full = Path.GetFullPath(path);
+        if (Path.GetDirectoryName(full) is { Length: > 0 } dir) Directory.CreateDirectory(dir);
+        var tmp = full + ".tmp";
+        try
         {
-            f.Write(Magic);
-            f.WriteByte(1); f.WriteByte(0);
-            f.WriteByte((byte)(header.Length & 0xff)); f.WriteByte((byte)(header.Length >> 8));
-            f.Write(Encoding.Latin1.GetBytes(header));
-            f.Write(bytes);
+            using (var f = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                f.Write(Magic);
+                f.WriteByte(1); f.WriteByte(0);
+                f.WriteByte((byte)(header.Length & 0xff)); f.WriteByte((byte)(header.Length >> 8));
+                f.Write(Encoding.Latin1.GetBytes(header));
+                f.Write(bytes);
+                f.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, full, overwrite: true);
         }
-        File.Move(tmp, path, overwrite: true);
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { }
+            throw;
+        }
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")] private static partial Regex DescrRe();

@@ -170,11 +170,15 @@ public class ClipLayoutTests : IDisposable
         Npy.Write(path, new byte[3 * 4 * 8 * 8], new long[] { 3, 4, 8, 8 });
         ClipLayouts.WriteSideFile(path, ClipLayout.NTHW);
         Assert.Equal(ClipLayout.NTHW, Npy.ResolveClipLayout(path).Layout);
-        // The array is replaced (another shape) but the old side file stays: refused, not trusted.
-        Npy.Write(path, new byte[4 * 3 * 8 * 8], new long[] { 4, 3, 8, 8 });
+        // The array is replaced by another writer (np.save, a copy; another shape) and the old side file stays: refused, not trusted.
+        Npy.Write(P("b.npy"), new byte[4 * 3 * 8 * 8], new long[] { 4, 3, 8, 8 });
+        File.Copy(P("b.npy"), path, overwrite: true);
         var e = Assert.Throws<InvalidDataException>(() => Npy.ResolveClipLayout(path));
         Assert.Contains(ClipLayouts.SideFilePath(path), e.Message);
         Assert.Contains("earlier array", e.Message);
+        // Npy.Write (any array) drops the record of the array it replaces.
+        Npy.Write(path, new byte[4 * 3 * 8 * 8], new long[] { 4, 3, 8, 8 });
+        Assert.False(File.Exists(ClipLayouts.SideFilePath(path)));
         File.WriteAllText(ClipLayouts.SideFilePath(path), "{\"format\": \"videogan-clip-layout/1\", \"layout\": \"HWNT\"}");
         var b = Assert.Throws<InvalidDataException>(() => Npy.ResolveClipLayout(path));
         Assert.Contains("not a valid clip layout file", b.Message);
