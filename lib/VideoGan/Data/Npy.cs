@@ -179,8 +179,10 @@ public static partial class Npy
         if (s.Length is not (4 or 5))
             throw new InvalidDataException($"{path}: shape {shape} has {s.Length} dimensions; clip files are 4-D ([N, T, H, W] or [T, N, H, W]) or 5-D ([N, C, T, H, W]).");
         ClipLayout? recorded = ClipLayouts.ReadSideFile(path, h);
-        string source = $"side file {ClipLayouts.SideFilePath(path)}";
-        if (recorded is null && ClipLayouts.ReadLegacyLabels(path, h) is { } legacy) { recorded = legacy; source = $"labels file {LabelsPath(path)}"; }
+        // File names only: messages start with the full path of the array, and the source also goes into report descriptions.
+        string source = $"side file {Path.GetFileName(ClipLayouts.SideFilePath(path))}";
+        if (recorded is null && ClipLayouts.ReadLegacyLabels(path, h) is { } legacy)
+            (recorded, source) = (legacy, $"labels file {Path.GetFileName(LabelsPath(path))}");
         if (layout is { } asked)
         {
             if (asked.Rank() != s.Length)
