@@ -172,4 +172,24 @@ public class NpyTests : IDisposable
         File.WriteAllBytes(P("v2.npy"), new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 10, 0 });
         Assert.Contains("truncated .npy header", Assert.Throws<InvalidDataException>(() => Npy.ReadHeader(P("v2.npy"))).Message);
     }
+
+    [Fact]
+    public void Feature_matrix_files_use_the_same_strict_checks()
+    {
+        WriteRaw(P("m.npy"), "'a', 2", 8, descr: "<f4");
+        var e = Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m.npy")));
+        Assert.Contains(P("m.npy"), e.Message);
+        Assert.Contains("'a'", e.Message);
+        WriteRaw(P("m2.npy"), "3, 2", 8, descr: "<f4"); // 24 bytes needed
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m2.npy"))).Message);
+        // An F32M header claiming 2^32-1 x 2^32-1 floats over 8 data bytes: refused before any allocation.
+        var f32 = new byte[24];
+        "F32M"u8.CopyTo(f32);
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(f32, 4);
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(f32, 8);
+        File.WriteAllBytes(P("m.f32"), f32);
+        var f = Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m.f32")));
+        Assert.Contains(P("m.f32"), f.Message);
+        Assert.Contains("4294967295x4294967295", f.Message);
+    }
 }
