@@ -106,7 +106,8 @@ public static class ClipLayouts
         {
             var root = JsonNode.Parse(File.ReadAllText(side)) as JsonObject ?? throw new InvalidDataException("not a JSON object");
             if ((string?)root["format"] != SideFileFormat) throw new InvalidDataException($"format is not \"{SideFileFormat}\"");
-            layout = Enum.Parse<ClipLayout>((string?)root["layout"] ?? throw new InvalidDataException("no \"layout\""));
+            string name = (string?)root["layout"] ?? throw new InvalidDataException("no \"layout\"");
+            layout = Enum.GetNames<ClipLayout>().Contains(name) ? Enum.Parse<ClipLayout>(name) : throw new InvalidDataException($"unknown layout \"{name}\"");
             descr = (string?)root["descr"] ?? throw new InvalidDataException("no \"descr\"");
             shape = (root["shape"] as JsonArray ?? throw new InvalidDataException("no \"shape\" array")).Select(d => (long)d!).ToArray();
         }
