@@ -17,8 +17,9 @@ public sealed class DataVerb : IVerb
           digits        the case study's clips: 28x28, one 14-px binary digit, 16 frames, bounce
           faces         SYNTHETIC procedural faces 64x64 RGB, 16 frames (head turns, nods, blinks, smiles)
           Digit kinds are written in the canonical Moving MNIST layout uint8 [T, N, H, W] (like mnist_test_seq.npy),
-          faces as uint8 [N, 3, T, H, W]; labels go to FILE.npy.labels.json. --split picks the MNIST digit pool
-          (default test); --all-motions draws all six motion types instead of bounce.
+          faces as uint8 [N, 3, T, H, W]; the layout is recorded in FILE.npy.layout.json (read by videogan evaluate),
+          labels go to FILE.npy.labels.json. --split picks the MNIST digit pool (default test); --all-motions draws
+          all six motion types instead of bounce.
         """;
 
     public int Run(ParsedArgs args)
@@ -44,7 +45,7 @@ public sealed class DataVerb : IVerb
                 var set = MovingMnist.Generate(MnistDigits.LoadEmbedded(split), count, options, seed);
                 Npy.SaveMovingMnist(output, set.Clips, set);
                 Console.WriteLine($"wrote {output} uint8 [T, N, H, W] = [{set.Clips.Frames}, {set.Count}, {set.Clips.Height}, {set.Clips.Width}] " +
-                                  $"({set.DigitSource}, seed {seed}) and {Npy.LabelsPath(output)}");
+                                  $"({set.DigitSource}, seed {seed}), {ClipLayouts.SideFilePath(output)} and {Npy.LabelsPath(output)}");
                 return 0;
             }
             case "faces":
@@ -52,10 +53,11 @@ public sealed class DataVerb : IVerb
                 var options = new SyntheticFacesOptions();
                 options = options with { Frames = args.Int("frames", options.Frames) };
                 var set = SyntheticFaces.Generate(count, options, seed);
-                Npy.Write(output, set.Clips.Data, set.Clips.Shape);
+                Npy.SaveClips(output, set.Clips);
                 string labels = Npy.LabelsPath(output);
                 AtomicFile.WriteAllText(labels, JsonSerializer.Serialize(new { source = set.Source, seed, options, labels = set.Labels }, MovingMnist.LabelJson));
-                Console.WriteLine($"wrote {output} uint8 [N, C, T, H, W] = [{string.Join(", ", set.Clips.Shape)}] ({set.Source}, seed {seed}) and {labels}");
+                Console.WriteLine($"wrote {output} uint8 [N, C, T, H, W] = [{string.Join(", ", set.Clips.Shape)}] ({set.Source}, seed {seed}), " +
+                                  $"{ClipLayouts.SideFilePath(output)} and {labels}");
                 return 0;
             }
             default:

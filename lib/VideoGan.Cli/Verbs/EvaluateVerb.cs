@@ -12,8 +12,10 @@ public sealed class EvaluateVerb : IVerb
         videogan evaluate --real SOURCE --fake SOURCE [--network classifier|i3d] [--n 2048] [--frames 16]
                           [--domain moving-mnist|synthetic-faces] [--classifier PATH] [--i3d-weights PATH] [--is-heads digit,motion]
                           [--bootstrap 100] [--batch 32] [--seed 0] [--size 64] [--cache DIR|none] [--json eval.json] [--threads N]
+                          [--layout NCTHW|NTHW|TNHW] [--real-layout L] [--fake-layout L]
           SOURCE: moving-mnist[:test|train], digits[:test|train], faces[:test|train], untrained:digits, clips.npy
-                  ([N,T,H,W] or [N,C,T,H,W], uint8), a generator folder (config.json + generator.bin), a folder of frame folders.
+                  (uint8, layout from clips.npy.layout.json or --layout; mnist_test_seq.npy needs --layout TNHW),
+                  a generator folder (config.json + generator.bin), a folder of frame folders.
           --network classifier (default): the domain's clip classifier shipped in data/clip-classifiers (its penultimate
           features give FVD/KVD, its heads the 3D Inception Score and the class histograms; NOT comparable with published FVD);
           --network i3d: the published protocol; needs i3d_pretrained_400.pt (--i3d-weights or VIDEOGAN_I3D_WEIGHTS).
@@ -52,8 +54,8 @@ public sealed class EvaluateVerb : IVerb
                 CacheDirectory = cache == "none" ? "" : cache, DataSet = realSpec.Split(':')[0], Split = realSpec.Contains(':') ? realSpec.Split(':')[1] : "file",
                 InceptionHeads = args.String("is-heads") is { } heads ? heads.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
             };
-            var real = ClipSources.Open(realSpec, n, frames, seed, size);
-            var fake = ClipSources.Open(fakeSpec, n, frames, seed + 1, size);
+            var real = ClipSources.Open(realSpec, n, frames, seed, size, Data.ClipLayouts.ParseOption(args.String("real-layout") ?? args.String("layout")));
+            var fake = ClipSources.Open(fakeSpec, n, frames, seed + 1, size, Data.ClipLayouts.ParseOption(args.String("fake-layout") ?? args.String("layout")));
             var report = VideoEvaluation.Evaluate(net, real, fake, options);
             Console.WriteLine(report.ToTable());
             if ((args.String("json") ?? args.String("out")) is { } outPath) { report.Save(outPath); Console.WriteLine($"wrote {outPath}"); }

@@ -15,7 +15,8 @@ public sealed class SampleVerb : IVerb
           --checkpoint  a checkpoint file, a run folder (newest checkpoint), an exported generator folder,
                         or "digits" for the shipped digits generator (data/trained/digits); EMA weights when present
           --count       clips to draw (default 16)
-          --out         folder for samples.gif (grid), clip-NNN.gif and samples.npy (uint8 [N, C, T, H, W])
+          --out         folder for samples.gif (grid), clip-NNN.gif and samples.npy (uint8 [N, C, T, H, W], recorded in
+                        samples.npy.layout.json)
           --seed        latent seed (default 0)
           --digit       class-conditional generators (model.classes > 0): draw only this class (default: uniform)
           --evaluate    digits generators only: classify every frame with the shipped DigitClassifier and compare
@@ -54,6 +55,9 @@ public sealed class SampleVerb : IVerb
         using var videoScope = video;
         using var classScope = classes;
         var paths = Sampling.Write(video, outDir, fps);
+        // samples.npy is [N, C, T, H, W]; record it so every reader takes it in that order.
+        if (paths.FirstOrDefault(p => p.EndsWith(".npy", StringComparison.Ordinal)) is { } npy)
+            Data.ClipLayouts.WriteSideFile(npy, Data.ClipLayout.NCTHW);
         Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed}" +
                           (classes is null ? ")" : digit is null ? ", classes drawn uniformly)" : $", class {digit})"));
 

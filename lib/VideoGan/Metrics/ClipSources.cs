@@ -11,7 +11,10 @@ namespace VideoGan.Metrics;
 /// <list type="bullet">
 /// <item><c>moving-mnist[:train|test]</c> — Srivastava Moving MNIST (64x64, 2 digits) from that digit pool;
 /// <c>digits[:train|test]</c> — the case study's 28x28 one-digit binary clips; <c>faces[:train|test]</c> — synthetic faces.</item>
-/// <item><c>file.npy</c> — uint8 clips <c>[N, T, H, W]</c> or <c>[N, C, T, H, W]</c> (or float32 in [-1, 1]).</item>
+/// <item><c>file.npy</c> — uint8 clips (or float32 in [-1, 1]) in the layout its side file <c>file.npy.layout.json</c> records
+/// (<c>videogan data</c> and <c>videogan sample</c> write one) or the one passed as <c>layout</c> (<c>--layout</c>):
+/// <see cref="ClipLayout.NCTHW"/>, <see cref="ClipLayout.NTHW"/> or <see cref="ClipLayout.TNHW"/> (<c>mnist_test_seq.npy</c>).
+/// An unrecorded 4-D array is refused; an unrecorded 5-D one is read as <c>[N, C, T, H, W]</c>.</item>
 /// <item>a folder of per-clip frame folders (PNG/JPEG), or a generator folder with <c>config.json</c> + <c>generator.bin</c>
 /// (as exported by the trainer: data/trained/digits); <c>untrained:&lt;preset&gt;</c> — a freshly initialised generator.</item>
 /// </list>
@@ -20,7 +23,14 @@ namespace VideoGan.Metrics;
 public static class ClipSources
 {
     /// <summary>Parses a source specification; <paramref name="n"/> clips (fewer when a file holds fewer).</summary>
-    public static ClipSet Open(string spec, int n, int frames = 16, int seed = 0, int size = 64)
+    /// <param name="spec">The source (see the class summary).</param>
+    /// <param name="n">Clips to take.</param>
+    /// <param name="frames">Frames per clip (longer clips are cut).</param>
+    /// <param name="seed">Seed of generated data and generator latents.</param>
+    /// <param name="size">Frame size of synthetic faces and frame folders.</param>
+    /// <param name="layout">Axis order of a <c>.npy</c> source that does not record its own (null: the record decides,
+    /// see <see cref="Npy.ResolveClipLayout"/>); ignored by the other sources.</param>
+    public static ClipSet Open(string spec, int n, int frames = 16, int seed = 0, int size = 64, ClipLayout? layout = null)
     {
         string kind = spec, split = "test";
         int colon = spec.IndexOf(':');
@@ -61,18 +71,17 @@ public static class ClipSources
         }
         if (File.Exists(spec) && spec.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            var t = Npy.ReadTensor(spec);
-            Tensor clips = t.dim() switch
+            // The layout comes from the file's record or the caller (Npy.ResolveClipLayout): an unrecorded 4-D array is
+            // refused rather than read in an order that silently mixes frames of different clips.
+            var info = Npy.ResolveClipLayout(spec, layout);
+            string desc(long count) => $"{Path.GetFileName(spec)} ({count} clips, {info.Layout} {info.Layout.Axes()} from the {info.Source})";
+            if (info.Header.Descr == "<f4")
             {
-                4 => t.unsqueeze(1),
-                5 => t,
-                _ => throw new InvalidDataException($"'{spec}' has shape [{string.Join(", ", t.shape)}]; clips must be [N, T, H, W] or [N, C, T, H, W] " +
-                                                    "(the canonical mnist_test_seq.npy is [T, N, H, W]: transpose it with np.swapaxes(a, 0, 1))."),
-            };
-            clips = clips.dtype == ScalarType.Byte ? clips.to(float32) * (2.0 / 255) - 1 : clips.to(float32);
-            if (clips.shape[0] > n) clips = clips.narrow(0, 0, n);
-            if (clips.shape[2] > frames) clips = clips.narrow(2, 0, frames);
-            return ClipSet.FromTensor(clips.contiguous(), $"{Path.GetFileName(spec)} ({clips.shape[0]} clips)");
+                var t = Npy.ReadClipTensor(spec, info.Layout, n, frames);
+                return ClipSet.FromTensor(t, desc(t.shape[0]));
+            }
+            var clips = Npy.ReadClips(spec, info.Layout, n, frames);
+            return ClipSet.FromVideoClips(clips, desc(clips.Count), FingerprintOf(clips), frames);
         }
         if (Directory.Exists(spec) && File.Exists(Path.Combine(spec, "config.json")) && File.Exists(Path.Combine(spec, "generator.bin")))
         {
@@ -87,6 +96,15 @@ public static class ClipSources
         }
         throw new ArgumentException($"Cannot read clips from '{spec}': use moving-mnist[:test|train], digits[:test|train], faces[:test|train], untrained:digits, " +
                                     "a .npy file, a generator folder (config.json + generator.bin) or a folder of frame folders.");
+    }
+
+    // The same hash as Fingerprint.OfClips of the [-1, 1] tensor (which quantises back to these bytes), without building it.
+    static string FingerprintOf(VideoClips clips)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(System.Text.Encoding.ASCII.GetBytes(string.Join("x", clips.Shape)));
+        sha.AppendData(clips.Data);
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
     }
 
     /// <summary>A generator from a folder with the trainer's <c>config.json</c> (its "model" object) and <c>generator.bin</c>.</summary>

@@ -87,8 +87,10 @@ public static class Fingerprint
 /// <summary>
 /// Real-data features cached on disk, keyed by <see cref="EvaluationProtocol.Key"/>: <c>KEY.clip.f32</c> (clip
 /// features), <c>KEY.frame.stats</c> (frame-feature statistics, when the network has them) and <c>KEY.json</c>
-/// (the full protocol and the temporal statistics; written last, so its presence marks a complete entry). Every file is
-/// written atomically. On a hit the stored protocol must equal the requested one, or the entry is rejected.
+/// (the full protocol, the temporal statistics and the SHA-256 of both data files and of its own fields; written last,
+/// so its presence marks a complete entry). Every file is written atomically. On a hit the stored protocol must equal the
+/// requested one and every checksum must match, or the entry is refused (an <see cref="InvalidDataException"/>);
+/// <see cref="GetOrCompute"/> then warns, naming the file, and recomputes and overwrites the entry.
 /// </summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb.</remarks>
 public sealed class RealFeatureCache
@@ -123,53 +125,124 @@ public sealed class RealFeatureCache
     /// <param name="HeadProbabilities">Each single-label head's probabilities <c>[N, K]</c> (class histograms), by head name.</param>
     /// <param name="Pixels">Per-clip speeds and the grey-pixel fraction of the real clips.</param>
     public sealed record Entry(EvaluationProtocol Protocol, Tensor ClipFeatures, GaussianStatistics? FrameStatistics, TemporalStats Temporal, bool FromCache,
-                               Tensor? Probabilities, IReadOnlyDictionary<string, Tensor> HeadProbabilities, PixelSummary Pixels);
+                               Tensor? Probabilities, IReadOnlyDictionary<string, Tensor> HeadProbabilities, PixelSummary Pixels)
+    {
+        /// <summary>What went wrong with the cache on the way (a refused entry that was recomputed); empty normally.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    }
 
+    // The checksums: SHA-256 (hex) of KEY.clip.f32, of KEY.frame.stats (null without frame statistics), of every other data
+    // file (probabilities, heads: by file extension), and of this record serialised with MetaSha256 = null (so a
+    // hand-edited statistic is caught too).
     sealed record Meta(EvaluationProtocol Protocol, TemporalStats Temporal, bool HasFrameStatistics, DateTime CreatedUtc, bool HasProbabilities,
-                       string[] Heads, PixelSummary Pixels);
+                       string[] Heads, PixelSummary Pixels, string? ClipFeaturesSha256 = null, string? FrameStatisticsSha256 = null,
+                       Dictionary<string, string>? DataSha256 = null, string? MetaSha256 = null)
+    {
+        public string ComputeMetaSha256() => Fingerprint.OfText(JsonSerializer.Serialize(this with { MetaSha256 = null }));
+    }
+
+    static readonly JsonSerializerOptions MetaJson = new() { WriteIndented = true };
 
     string PathOf(EvaluationProtocol p, string ext) => Path.Combine(Directory, $"{p.Key}.{ext}");
 
-    /// <summary>The entry for <paramref name="protocol"/>, or null when absent.</summary>
+    /// <summary>
+    /// The entry for <paramref name="protocol"/>, or null when absent. Throws <see cref="InvalidDataException"/>
+    /// (naming the file) when the entry is unreadable, was written under another protocol, has no checksums (written before
+    /// they were stored) or a file does not match its checksum.
+    /// </summary>
     public Entry? TryLoad(EvaluationProtocol protocol)
     {
         string json = PathOf(protocol, "json");
         if (!File.Exists(json)) return null;
-        var meta = JsonSerializer.Deserialize<Meta>(File.ReadAllText(json))
-                   ?? throw new InvalidDataException($"Cache entry '{json}' is empty; delete it.");
+        Meta meta;
+        try
+        {
+            meta = JsonSerializer.Deserialize<Meta>(File.ReadAllText(json)) ?? throw new JsonException("empty");
+        }
+        catch (JsonException e) { throw Rejected($"Cache entry '{json}' is not readable JSON ({e.Message})."); }
         if (meta.Protocol != protocol)
-            throw new InvalidDataException($"Cache entry '{json}' was written under a different protocol ({meta.Protocol.ToJson()}) than requested " +
-                                           $"({protocol.ToJson()}): a hash collision or a hand-edited file. Delete it.");
-        var clip = FeatureMatrixFile.Load(PathOf(protocol, "clip.f32"));
-        var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(PathOf(protocol, "frame.stats")).Stats : null;
-        var probs = meta.HasProbabilities ? FeatureMatrixFile.Load(PathOf(protocol, "probs.f32")) : null;
-        var heads = meta.Heads.ToDictionary(h => h, h => FeatureMatrixFile.Load(PathOf(protocol, $"head.{h}.f32")));
-        return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, probs, heads, meta.Pixels);
+            throw Rejected($"Cache entry '{json}' was written under a different protocol ({meta.Protocol?.ToJson()}) than requested " +
+                                                        $"({protocol.ToJson()}): a hash collision or a hand-edited file.");
+        if (meta.MetaSha256 is null || meta.ClipFeaturesSha256 is null || (meta.HasFrameStatistics && meta.FrameStatisticsSha256 is null) || meta.DataSha256 is null)
+            throw Rejected($"Cache entry '{json}' has no checksums (written before they were stored), so its numbers cannot be trusted.");
+        if (meta.ComputeMetaSha256() != meta.MetaSha256)
+            throw Rejected($"Cache entry '{json}' does not match its own checksum (MetaSha256): it was edited after it was written.");
+        string clipPath = PathOf(protocol, "clip.f32"), framePath = PathOf(protocol, "frame.stats");
+        Verify(clipPath, meta.ClipFeaturesSha256, json);
+        if (meta.HasFrameStatistics) Verify(framePath, meta.FrameStatisticsSha256!, json);
+        var dataFiles = DataFiles(meta.HasProbabilities, meta.Heads);
+        foreach (var ext in dataFiles)
+            Verify(PathOf(protocol, ext), meta.DataSha256.TryGetValue(ext, out var sha) ? sha : throw Rejected($"Cache entry '{json}' has no checksum for its '{ext}' file."), json);
+        try
+        {
+            var clip = FeatureMatrixFile.Load(clipPath);
+            var frame = meta.HasFrameStatistics ? GaussianStatistics.Load(framePath).Stats : null;
+            var probs = meta.HasProbabilities ? FeatureMatrixFile.Load(PathOf(protocol, "probs.f32")) : null;
+            var heads = meta.Heads.ToDictionary(h => h, h => FeatureMatrixFile.Load(PathOf(protocol, $"head.{h}.f32")));
+            return new Entry(protocol, clip, frame, meta.Temporal, FromCache: true, probs, heads, meta.Pixels);
+        }
+        catch (InvalidDataException e) { throw Rejected(e.Message); }
     }
 
-    /// <summary>Stores extracted real features under <paramref name="protocol"/>.</summary>
+    /// <summary>The extensions of an entry's probability files (checksummed like the features).</summary>
+    static IEnumerable<string> DataFiles(bool probabilities, IEnumerable<string> heads) =>
+        (probabilities ? new[] { "probs.f32" } : Array.Empty<string>()).Concat(heads.Select(h => $"head.{h}.f32"));
+
+    static InvalidDataException Rejected(string message) =>
+        new(message + " RealFeatureCache.GetOrCompute recomputes it; or delete the entry's files.");
+
+    static void Verify(string file, string expected, string json)
+    {
+        if (!File.Exists(file))
+            throw Rejected($"Cache file '{file}' named by '{json}' is missing.");
+        string actual = Fingerprint.OfFile(file);
+        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            throw Rejected($"Cache file '{file}' has SHA-256 {actual}, but '{json}' recorded {expected}: it changed after it was cached.");
+    }
+
+    /// <summary>Stores extracted real features under <paramref name="protocol"/>, replacing any entry there.</summary>
     public Entry Store(EvaluationProtocol protocol, ExtractedFeatures real)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        FeatureMatrixFile.SaveF32(PathOf(protocol, "clip.f32"), real.Features);
+        // The old json goes first: until the new one is written the entry reads as absent, never as old checksums over new files.
+        File.Delete(PathOf(protocol, "json"));
+        string clipPath = PathOf(protocol, "clip.f32"), framePath = PathOf(protocol, "frame.stats");
+        FeatureMatrixFile.SaveF32(clipPath, real.Features);
         GaussianStatistics? frame = real.FrameFeatures is null ? null : GaussianStatistics.FromFeatures(real.FrameFeatures);
-        frame?.Save(PathOf(protocol, "frame.stats"), protocol.ToJson());
+        if (frame is null) File.Delete(framePath);
+        frame?.Save(framePath, protocol.ToJson());
         if (real.Probabilities is not null) FeatureMatrixFile.SaveF32(PathOf(protocol, "probs.f32"), real.Probabilities);
         foreach (var (name, p) in real.HeadProbabilities) FeatureMatrixFile.SaveF32(PathOf(protocol, $"head.{name}.f32"), p);
-        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, real.Probabilities is not null,
-                            real.HeadProbabilities.Keys.ToArray(), real.Pixels);
-        AtomicFile.WriteAllText(PathOf(protocol, "json"), JsonSerializer.Serialize(meta, new JsonSerializerOptions { WriteIndented = true }));
+        string[] heads = real.HeadProbabilities.Keys.Order(StringComparer.Ordinal).ToArray();
+        var data = DataFiles(real.Probabilities is not null, heads).ToDictionary(ext => ext, ext => Fingerprint.OfFile(PathOf(protocol, ext)));
+        var meta = new Meta(protocol, real.Temporal, frame is not null, DateTime.UtcNow, real.Probabilities is not null, heads, real.Pixels,
+                            Fingerprint.OfFile(clipPath), frame is null ? null : Fingerprint.OfFile(framePath), data);
+        meta = meta with { MetaSha256 = meta.ComputeMetaSha256() };
+        AtomicFile.WriteAllText(PathOf(protocol, "json"), JsonSerializer.Serialize(meta, MetaJson));
         // Reload everything from disk so a hit and a miss give bit-identical numbers (float32 storage).
         return TryLoad(protocol)! with { FromCache = false };
     }
 
-    /// <summary>The cached entry, or extracts the real features with <paramref name="extract"/> and stores them.</summary>
+    /// <summary>
+    /// The cached entry, or extracts the real features with <paramref name="extract"/> and stores them. A refused entry
+    /// (<see cref="TryLoad"/>) is reported on standard error and in <see cref="Entry.Warnings"/>, then recomputed and overwritten.
+    /// </summary>
     public Entry GetOrCompute(EvaluationProtocol protocol, Func<ExtractedFeatures> extract)
     {
-        if (TryLoad(protocol) is { } hit) return hit;
+        var warnings = new List<string>();
+        try
+        {
+            if (TryLoad(protocol) is { } hit) return hit;
+        }
+        catch (InvalidDataException e)
+        {
+            string w = $"real-feature cache entry refused: {e.Message} Recomputing it.";
+            Console.Error.WriteLine("warning: " + w);
+            warnings.Add(w);
+        }
         using var real = extract();
         if (real.Count != protocol.Clips || real.Features.shape[1] != protocol.FeatureDim)
             throw new InvalidOperationException($"Extracted {real.Count} x {real.Features.shape[1]} real features but the protocol says {protocol.Clips} x {protocol.FeatureDim}: fix the protocol (N, network) before caching.");
-        return Store(protocol, real);
+        return Store(protocol, real) with { Warnings = warnings };
     }
 }

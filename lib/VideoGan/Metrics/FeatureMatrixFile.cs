@@ -11,53 +11,39 @@ namespace VideoGan.Metrics;
 /// </summary>
 public static class FeatureMatrixFile
 {
-    /// <summary>Loads a <c>[rows, cols]</c> float64 CPU tensor.</summary>
+    /// <summary>
+    /// Loads a <c>[rows, cols]</c> float64 CPU tensor. A header that does not match the data (or cannot be a matrix) is
+    /// refused with an <see cref="InvalidDataException"/> naming the file, before anything is sized from it.
+    /// </summary>
     public static Tensor Load(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Feature matrix '{path}' does not exist.", path);
-        byte[] bytes = File.ReadAllBytes(path);
         if (path.EndsWith(".f32", StringComparison.OrdinalIgnoreCase))
         {
+            byte[] bytes = File.ReadAllBytes(path);
             if (bytes.Length < 16 || Encoding.ASCII.GetString(bytes, 0, 4) != "F32M")
                 throw new InvalidDataException($"'{path}' is not an F32M matrix (header must start with 'F32M').");
-            int rows = BitConverter.ToInt32(bytes, 4), cols = BitConverter.ToInt32(bytes, 8);
-            if (bytes.Length != 16 + 4L * rows * cols)
-                throw new InvalidDataException($"'{path}': header says {rows}x{cols} float32 but the file has {bytes.Length - 16} data bytes.");
-            var data = new float[(long)rows * cols];
+            uint rows = BitConverter.ToUInt32(bytes, 4), cols = BitConverter.ToUInt32(bytes, 8);
+            ulong have = (ulong)(bytes.Length - 16), need = (ulong)rows * cols; // cannot overflow: both < 2^32
+            if (have % 4 != 0 || have / 4 != need)
+                throw new InvalidDataException($"'{path}': header says {rows}x{cols} float32 but the file has {have} data bytes. Delete it and recompute.");
+            var data = new float[need];
             Buffer.BlockCopy(bytes, 16, data, 0, data.Length * 4);
             using var t = torch.tensor(data, new long[] { rows, cols });
             return t.to(float64);
         }
         if (path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
         {
-            if (bytes.Length < 10 || bytes[0] != 0x93 || Encoding.ASCII.GetString(bytes, 1, 5) != "NUMPY")
-                throw new InvalidDataException($"'{path}' is not a .npy file.");
-            int major = bytes[6];
-            int hlen = major == 1 ? BitConverter.ToUInt16(bytes, 8) : BitConverter.ToInt32(bytes, 8);
-            int off = major == 1 ? 10 : 12;
-            string header = Encoding.ASCII.GetString(bytes, off, hlen);
-            off += hlen;
-            if (header.Contains("'fortran_order': True"))
-                throw new InvalidDataException($"'{path}' is Fortran-ordered; save it with np.ascontiguousarray.");
-            int s = header.IndexOf("'shape': (", StringComparison.Ordinal) + 10;
-            var dims = header[s..header.IndexOf(')', s)].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(long.Parse).ToArray();
-            if (dims.Length != 2) throw new InvalidDataException($"'{path}' has shape ({string.Join(",", dims)}); a feature matrix must be 2-D [N, d].");
-            long count = dims[0] * dims[1];
-            if (header.Contains("'<f8'"))
+            // The shared .npy reader: strict header parsing and a payload that must match the shape exactly.
+            var h = Data.Npy.ReadHeader(path);
+            if (h.Shape.Length != 2) throw new InvalidDataException($"'{path}' has shape ({string.Join(",", h.Shape)}); a feature matrix must be 2-D [N, d].");
+            if (h.Descr == "<f8") return torch.tensor(Data.Npy.ReadFloat64(path, out var s8), s8);
+            if (h.Descr == "<f4")
             {
-                var data = new double[count];
-                Buffer.BlockCopy(bytes, off, data, 0, (int)(count * 8));
-                return torch.tensor(data, dims);
-            }
-            if (header.Contains("'<f4'"))
-            {
-                var data = new float[count];
-                Buffer.BlockCopy(bytes, off, data, 0, (int)(count * 4));
-                using var t = torch.tensor(data, dims);
+                using var t = torch.tensor(Data.Npy.ReadFloat32(path, out var s4), s4);
                 return t.to(float64);
             }
-            throw new InvalidDataException($"'{path}': dtype in header {header} is not '<f4' or '<f8'.");
+            throw new InvalidDataException($"'{path}': dtype '{h.Descr}' is not '<f4' or '<f8'.");
         }
         throw new InvalidDataException($"'{path}': unknown feature-matrix extension; use .f32 or .npy.");
     }

@@ -208,7 +208,7 @@ public static class VideoEvaluation
                                            string realDescription, string fakeDescription, string fakeFingerprint, EvaluationOptions? options = null)
     {
         var o = options ?? new EvaluationOptions();
-        var warnings = new List<string>(fake.Warnings);
+        var warnings = new List<string>(fake.Warnings.Concat(real.Warnings));
         var notApplicable = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var fd = FeatureDistances.Frechet(real.ClipFeatures, fake.Features);
         warnings.AddRange(fd.Warnings);

@@ -1,3 +1,4 @@
+using System.Text;
 using VideoGan.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -115,5 +116,80 @@ public class NpyTests : IDisposable
         Assert.Contains("does not match", e6.Message);
 
         Assert.Throws<FileNotFoundException>(() => Npy.ReadHeader(P("missing.npy")));
+    }
+
+    /// <summary>A version 1.0 .npy file with a hand-written shape text and <paramref name="dataBytes"/> zero bytes of data.</summary>
+    void WriteRaw(string path, string shape, int dataBytes, string descr = "|u1")
+    {
+        var dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': ({shape}), }}";
+        int pad = (64 - (10 + dict.Length + 1) % 64) % 64;
+        var header = dict + new string(' ', pad) + "\n";
+        using var f = File.Create(path);
+        f.Write(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)(header.Length & 0xff), (byte)(header.Length >> 8) });
+        f.Write(Encoding.Latin1.GetBytes(header));
+        f.Write(new byte[dataBytes]);
+    }
+
+    [Theory]
+    [InlineData("'a', 2, 4, 4", "'a'")]
+    [InlineData("2.5, 2, 4, 4", "'2.5'")]
+    [InlineData("1e20, 2, 4, 4", "'1e20'")]
+    [InlineData("-2, 2, 4, 4", "negative dimension -2")]
+    [InlineData("99999999999999999999, 2, 4, 4", "does not fit a 64-bit integer")]
+    [InlineData("4294967296, 4294967296, 1, 1", "more elements than a 64-bit count holds")]
+    [InlineData("2, , 4, 4", "''")]
+    [InlineData("100000, 100000, 64, 64", "truncated")]
+    [InlineData("2, 2, 4, 4", "truncated")]
+    public void Malformed_headers_are_refused_naming_the_file_and_the_problem(string shape, string problem)
+    {
+        string path = P("bad.npy");
+        WriteRaw(path, shape, dataBytes: 40); // fewer bytes than any of these shapes needs (2*2*4*4 = 64)
+        void Check(Action read)
+        {
+            var e = Assert.Throws<InvalidDataException>(read);
+            Assert.Contains(path, e.Message);
+            Assert.Contains(problem, e.Message);
+        }
+        Check(() => Npy.ReadUInt8(path, out _));
+        Check(() => Npy.ReadClips(path, ClipLayout.TNHW));
+        Check(() => Npy.ReadClipTensor(path, ClipLayout.NTHW, maxClips: 16, maxFrames: 16));
+        Check(() => Npy.LoadMovingMnist(path));
+        Check(() => VideoGan.Metrics.ClipSources.Open(path, 2048, 16, layout: ClipLayout.TNHW));
+        if (problem != "truncated") Check(() => Npy.ReadHeader(path));
+    }
+
+    [Fact]
+    public void Zero_sized_axes_and_extra_data_are_refused_for_clips()
+    {
+        WriteRaw(P("zero.npy"), "0, 2, 4, 4", 0);
+        Assert.Empty(Npy.ReadUInt8(P("zero.npy"), out _)); // a valid empty array...
+        var e = Assert.Throws<InvalidDataException>(() => Npy.ReadClips(P("zero.npy"), ClipLayout.NTHW)); // ...but no clips
+        Assert.Contains("at least 1", e.Message);
+        Assert.Contains(P("zero.npy"), e.Message);
+        WriteRaw(P("long.npy"), "2, 2, 4, 4", 65);
+        Assert.Contains("does not match", Assert.Throws<InvalidDataException>(() => Npy.ReadClips(P("long.npy"), ClipLayout.NTHW)).Message);
+        // A truncated version-2 header (4-byte length) is a clear error too.
+        File.WriteAllBytes(P("v2.npy"), new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 2, 0, 10, 0 });
+        Assert.Contains("truncated .npy header", Assert.Throws<InvalidDataException>(() => Npy.ReadHeader(P("v2.npy"))).Message);
+    }
+
+    [Fact]
+    public void Feature_matrix_files_use_the_same_strict_checks()
+    {
+        WriteRaw(P("m.npy"), "'a', 2", 8, descr: "<f4");
+        var e = Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m.npy")));
+        Assert.Contains(P("m.npy"), e.Message);
+        Assert.Contains("'a'", e.Message);
+        WriteRaw(P("m2.npy"), "3, 2", 8, descr: "<f4"); // 24 bytes needed
+        Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m2.npy"))).Message);
+        // An F32M header claiming 2^32-1 x 2^32-1 floats over 8 data bytes: refused before any allocation.
+        var f32 = new byte[24];
+        "F32M"u8.CopyTo(f32);
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(f32, 4);
+        BitConverter.GetBytes(uint.MaxValue).CopyTo(f32, 8);
+        File.WriteAllBytes(P("m.f32"), f32);
+        var f = Assert.Throws<InvalidDataException>(() => VideoGan.Metrics.FeatureMatrixFile.Load(P("m.f32")));
+        Assert.Contains(P("m.f32"), f.Message);
+        Assert.Contains("4294967295x4294967295", f.Message);
     }
 }
