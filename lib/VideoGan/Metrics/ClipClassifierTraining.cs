@@ -66,7 +66,8 @@ public static class ClipClassifierTraining
     {
         "moving-mnist" => new ClipClassifierConfig
         {
-            Domain = domain, InChannels = 1,
+            // 128 frame + 96 motion + 32 trajectory = 256 clip features, so N = 256 clips give a full-rank covariance.
+            Domain = domain, InChannels = 1, MotionChannels = new[] { 48, 96, 96 }, TrajectoryChannels = 32,
             Heads = new[]
             {
                 new ClassifierHead("digit", Digits, PerFrame: true),

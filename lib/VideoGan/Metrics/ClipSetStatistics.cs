@@ -26,17 +26,19 @@ public sealed class PixelStatistics
     public void Add(Tensor clips)
     {
         using var scope = torch.NewDisposeScope();
+        // Scalars as locals that outlive their native calls (an implicit conversion can be finalised mid-call).
+        using Scalar one = 1.0, half = 0.5, zero = 0.0, low = GreyLow, high = GreyHigh, tiny = 1e-9, two = 2.0;
         var x = clips.dim() == 4 ? clips.unsqueeze(0) : clips;
         if (x.dim() != 5) throw new ArgumentException($"Clips must be [B, C, T, H, W], got [{string.Join(", ", clips.shape)}].");
         long t = x.shape[2], h = x.shape[3], w = x.shape[4];
         if (t < 2) throw new ArgumentException($"Clip speed needs at least 2 frames, got T={t}.");
-        var ink = ((x.detach().to(float64).cpu() + 1) * 0.5).clamp(0, 1).mean(new long[] { 1 });   // [B, T, H, W]
-        _grey += (ink > GreyLow).logical_and(ink < GreyHigh).sum().item<long>();
+        var ink = x.detach().to(float64).cpu().add(one).mul(half).clamp(zero, one).mean(new long[] { 1 });   // [B, T, H, W]
+        _grey += ink.gt(low).logical_and(ink.lt(high)).sum().item<long>();
         _pixels += ink.numel();
-        var mass = ink.sum(new long[] { 2, 3 }).clamp_min(1e-9);
-        var cy = (ink * torch.arange(h, dtype: float64).view(1, 1, h, 1)).sum(new long[] { 2, 3 }) / mass;
-        var cx = (ink * torch.arange(w, dtype: float64).view(1, 1, 1, w)).sum(new long[] { 2, 3 }) / mass;
-        var step = ((cy.narrow(1, 1, t - 1) - cy.narrow(1, 0, t - 1)).pow(2) + (cx.narrow(1, 1, t - 1) - cx.narrow(1, 0, t - 1)).pow(2)).sqrt();
+        var mass = ink.sum(new long[] { 2, 3 }).clamp_min(tiny);
+        var cy = ink.mul(torch.arange(h, dtype: float64).view(1, 1, h, 1)).sum(new long[] { 2, 3 }).div(mass);
+        var cx = ink.mul(torch.arange(w, dtype: float64).view(1, 1, 1, w)).sum(new long[] { 2, 3 }).div(mass);
+        var step = cy.narrow(1, 1, t - 1).sub(cy.narrow(1, 0, t - 1)).pow(two).add(cx.narrow(1, 1, t - 1).sub(cx.narrow(1, 0, t - 1)).pow(two), one).sqrt();
         _speeds.AddRange(step.mean(new long[] { 1 }).data<double>().ToArray());
     }
 
