@@ -5,8 +5,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# Rare .NET GCs: see the note in ./videogan on TorchSharp 0.107 scalar arguments under frequent collections.
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 start=$(date +%s)
 stamp() { echo "test.sh: $1 after $(( $(date +%s) - start )) s"; }
