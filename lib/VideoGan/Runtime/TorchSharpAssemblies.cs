@@ -22,7 +22,7 @@ namespace VideoGan.Runtime;
 /// the folder beside it into <see cref="AssemblyLoadContext.Default"/>. Every scripting load context asks the default
 /// context first, so from then on every request for TorchSharp gets that one copy; a resolving handler on the default
 /// context finds their own dependencies in the same folder. In hosts where the default context already has TorchSharp
-/// (the CLI, the tests) nothing is loaded. <see cref="EnsureSingle"/> (called by <c>NotebookSession.Start</c>) fails
+/// (the CLI, the tests) nothing is loaded. <see cref="EnsureSingle()"/> (called by <c>NotebookSession.Start</c>) fails
 /// loudly if a second copy got in anyway, for example because a cell used torch before the preamble ran.
 /// Taught in <c>notebooks/00-getting-started.ipynb</c>.
 /// </para>
