@@ -29,8 +29,9 @@ notebooks=("$@")
 ((${#notebooks[@]} > 0)) || notebooks=(notebooks/*.ipynb)
 
 metrics="${VIDEOGAN_HEADLESS_METRICS:-$root/artifacts/test-results/headless-smoke/metrics.json}"
-if [[ ! -f "$metrics" ]]; then
-  echo "jupyter-check: no headless metrics at $metrics: running ./videogan report --config smoke" >&2
+newest_notebook="$(ls -t notebooks/*.ipynb | head -1)"
+if [[ ! -f "$metrics" || "$metrics" -ot lib/VideoGan/bin/VideoGan.dll || "$metrics" -ot "$newest_notebook" ]]; then
+  echo "jupyter-check: no headless metrics newer than the library and the notebooks at $metrics: running ./videogan report --config smoke" >&2
   "$root/videogan" report --config smoke --out "$root/artifacts/jupyter/headless-smoke"
   metrics="$root/artifacts/jupyter/headless-smoke/metrics.json"
 fi

@@ -57,6 +57,31 @@ class ProgressPreprocessor(ExecutePreprocessor):
         return result
 
 
+def output_problem(nb):
+    """What a reader must not see: compiler warnings, or markup shown as plain text (a cell that returned an HTML string)."""
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        for o in c.get("outputs", []):
+            text = o.get("text", "") if o.get("output_type") == "stream" else ""
+            if isinstance(text, list):
+                text = "".join(text)
+            if "warning CS" in text:
+                line = next(l for l in text.splitlines() if "warning CS" in l)
+                return f"cell {i + 1}: compiler warning in the output: {line.strip()[:200]}"
+            data = o.get("data", {})
+            plain = data.get("text/plain", "")
+            if isinstance(plain, list):
+                plain = "".join(plain)
+            html = data.get("text/html", "")
+            if isinstance(html, list):
+                html = "".join(html)
+            rendered = (html and "dni-plaintext" not in html) or any(k in data for k in ("image/png", "image/svg+xml"))
+            if plain.lstrip().startswith("<") and not rendered:
+                return f"cell {i + 1}: HTML shown as plain text ({plain.strip()[:60]!r}...): display it (Clip.Show, HtmlView)"
+    return None
+
+
 def is_number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
@@ -130,6 +155,8 @@ def main():
             number, first = errors[0]
             detail = " ".join(str(first.get("evalue") or "").split())[:400]
             error = f"cell {number}: {first.get('ename')}: {detail}" + (f" ({error})" if error else "")
+        if error is None:
+            error = output_problem(nb)
         if error is not None:
             failures.append(f"{name}: failed in Jupyter: {error}")
             print(f"jupyter-parity: {name}: FAILED after {times[name]:.0f} s: {error}", flush=True)

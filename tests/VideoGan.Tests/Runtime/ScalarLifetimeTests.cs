@@ -94,7 +94,7 @@ public class ScalarLifetimeTests
         // Two million elements: the size at which plain `a + b` (TorchSharp's temporary alpha) failed here with
         // "Expected false to be true ... toFloat (c10/core/Scalar.h:140)" after about 250 iterations of this loop.
         using var t = torch.tensor(new[] { 1.0f, -2.0f, 3.0f }).repeat(1 << 19);
-        var values = UnderForcedCollections(400, _ =>
+        var values = UnderForcedCollections(250, _ =>
         {
             using var scope = torch.NewDisposeScope();
             var y = Scalars.OneMinus(Scalars.AddOne(Scalars.Add(t, t).mul(Scalars.Half).clamp_min(Scalars.Zero)));
