@@ -68,6 +68,12 @@ public sealed class ReportTests : IDisposable
             return;
         }
         string outDir = Directory.CreateTempSubdirectory("videogan-report-browser-").FullName;
+        try { RunBrowserCheck(page, outDir); }
+        finally { Directory.Delete(outDir, recursive: true); }
+    }
+
+    static void RunBrowserCheck(string page, string outDir)
+    {
         var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(Workspace.Root, "scripts", "browser-check.sh"), page, outDir, "--min-charts", "6", "--min-gifs", "6" })
             psi.ArgumentList.Add(a);
