@@ -59,18 +59,26 @@ fi
 # Step 4: a scratch workspace whose data/feature-nets/moving-mnist.pt is broken; everything else links to this one.
 #   truncated: half the file (the loader must refuse it);
 #   zeroed:    a valid file whose largest tensor is all zeros (it loads; the recorded values must then differ).
+# Which weights file and which notebook: $VIDEOGAN_BROKEN_WEIGHTS (a path under data/, default
+# data/feature-nets/moving-mnist.pt) and $VIDEOGAN_BROKEN_WEIGHTS_NOTEBOOK (default notebooks/04-evaluation.ipynb).
+broken_rel="${VIDEOGAN_BROKEN_WEIGHTS:-data/feature-nets/moving-mnist.pt}"
+broken_nb="${VIDEOGAN_BROKEN_WEIGHTS_NOTEBOOK:-notebooks/04-evaluation.ipynb}"
 broken_weights_check() {
-  local kind="$1" scratch="$root/artifacts/jupyter/broken-weights-$1" weights="$root/data/feature-nets/moving-mnist.pt"
-  rm -rf "$scratch"; mkdir -p "$scratch/notebooks" "$scratch/data/feature-nets"
+  local kind="$1" scratch="$root/artifacts/jupyter/broken-weights-$1" weights="$root/$broken_rel"
+  local folder; folder="$(dirname "$broken_rel")"   # e.g. data/feature-nets
+  # data/<folder>/<file>: link every other entry of data/ and of data/<folder>/, copy-and-break the one file.
+  [[ "$(dirname "$folder")" == data && -f "$weights" ]] \
+    || { echo "jupyter-check: $broken_rel is not a file data/<folder>/<file> (set VIDEOGAN_BROKEN_WEIGHTS)" >&2; exit 1; }
+  rm -rf "$scratch"; mkdir -p "$scratch/notebooks" "$scratch/$folder"
   ln -s "$root/lib" "$scratch/lib"
   ln -s "$root/VideoGan.Notebooks.sln" "$scratch/VideoGan.Notebooks.sln"
   for entry in "$root"/data/*; do
-    [[ "$(basename "$entry")" == feature-nets ]] || ln -s "$entry" "$scratch/data/$(basename "$entry")"
+    [[ "data/$(basename "$entry")" == "$folder" ]] || ln -s "$entry" "$scratch/data/$(basename "$entry")"
   done
-  for entry in "$root"/data/feature-nets/*; do
-    [[ "$(basename "$entry")" == moving-mnist.pt ]] || ln -s "$entry" "$scratch/data/feature-nets/$(basename "$entry")"
+  for entry in "$root/$folder"/*; do
+    [[ "$(basename "$entry")" == "$(basename "$broken_rel")" ]] || ln -s "$entry" "$scratch/$folder/$(basename "$entry")"
   done
-  /usr/bin/python3 - "$kind" "$weights" "$scratch/data/feature-nets/moving-mnist.pt" <<'PY2'
+  /usr/bin/python3 - "$kind" "$weights" "$scratch/$broken_rel" <<'PY2'
 import sys, zipfile
 kind, source, target = sys.argv[1:]
 if kind == "truncated":
@@ -85,18 +93,19 @@ else:
             zout.writestr(info, bytes(len(payload)) if info.filename == largest.filename else payload)
     print(f"jupyter-check: broken weights ({kind}): {largest.filename} ({largest.file_size} bytes) set to zeros, the file still valid")
 PY2
-  cp notebooks/04-evaluation.ipynb "$scratch/notebooks/"
+  cp "$broken_nb" "$scratch/notebooks/"
+  local name; name="$(basename "$broken_nb" .ipynb)"
   if /usr/bin/python3 "$root/scripts/jupyter_parity.py" --metrics "$metrics" --out "$scratch/executed" --config smoke \
-       "$scratch/notebooks/04-evaluation.ipynb" > "$scratch/check.log" 2>&1; then
+       "$scratch/notebooks/$name.ipynb" > "$scratch/check.log" 2>&1; then
     cat "$scratch/check.log"
-    echo "jupyter-check: FAILED: notebook 04 passed the parity check with $kind feature-network weights" >&2
+    echo "jupyter-check: FAILED: $name passed the parity check with $kind weights ($broken_rel)" >&2
     exit 1
   fi
-  grep -E "^jupyter-parity: 04-evaluation: |^    04-evaluation" "$scratch/check.log" | head -3 | cut -c1-400 | sed 's/^/  /'
+  grep -E "^jupyter-parity: $name: |^    $name" "$scratch/check.log" | head -3 | cut -c1-400 | sed 's/^/  /'
   echo "jupyter-check: the $kind weights file made the check fail, as it must"
   rm -rf "$scratch"
 }
-if [[ -z "${VIDEOGAN_SKIP_BROKEN_WEIGHTS:-}" && -f notebooks/04-evaluation.ipynb ]]; then
+if [[ -z "${VIDEOGAN_SKIP_BROKEN_WEIGHTS:-}" && -f "$broken_nb" ]]; then
   broken_weights_check truncated
   broken_weights_check zeroed
 fi

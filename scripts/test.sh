@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The workspace's test command (README, .ci/run): build everything, run the whole test suite (unit tests and every
-# notebook executed headlessly), then prove the Jupyter path on the getting-started notebook.
+# notebook executed headlessly), then the Jupyter parity check: every notebook in real Jupyter, its recorded values
+# compared with the headless runner's (scripts/jupyter-check.sh).
 # Works on a clean clone with an empty project-local NuGet folder (nuget.config: .nuget/packages).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
