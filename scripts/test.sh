@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # The workspace's test command (README, .ci/run): build everything, run the whole test suite (unit tests and every
-# notebook executed headlessly), then prove the Jupyter path on the getting-started notebook.
+# notebook executed headlessly), then the Jupyter parity check: every notebook in real Jupyter, its recorded values
+# compared with the headless runner's (scripts/jupyter-check.sh).
 # Works on a clean clone with an empty project-local NuGet folder (nuget.config: .nuget/packages).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# Rare .NET GCs: see the note in ./videogan on TorchSharp 0.107 scalar arguments under frequent collections.
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 start=$(date +%s)
 stamp() { echo "test.sh: $1 after $(( $(date +%s) - start )) s"; }

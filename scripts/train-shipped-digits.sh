@@ -13,7 +13,6 @@ run="${1:-runs/digits-shipped}"
 minutes="${2:-60}"
 threads="${THREADS:-2}"
 config="${CONFIG:-digits}"
-export DOTNET_GCgen0size="${DOTNET_GCgen0size:-0x10000000}"
 
 dotnet build "$root/lib/VideoGan.Cli/VideoGan.Cli.csproj" -c Release -v quiet -nologo >&2
 build="$(mktemp -d /tmp/videogan-train-build.XXXXXX)"

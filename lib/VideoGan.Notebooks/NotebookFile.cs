@@ -227,10 +227,21 @@ public static class NotebookFormat
         var items = meta?["polyglot_notebook"]?["kernelInfo"]?["items"] as JsonArray;
         if (items is null || !items.Any(i => (string?)i?["name"] == "csharp"))
             problems.Add("metadata.polyglot_notebook.kernelInfo.items should list {\"aliases\":[],\"name\":\"csharp\"}");
+        // nbformat 4.5 makes cell ids required: unique, 1-64 characters of [A-Za-z0-9_-] (VS Code and Jupyter rely on them).
+        int major = (int?)root["nbformat"] ?? 0, minor = (int?)root["nbformat_minor"] ?? 0;
+        bool idsRequired = major > 4 || (major == 4 && minor >= 5);
+        var seenIds = new HashSet<string>(StringComparer.Ordinal);
         int n = 0;
         foreach (var cell in (root["cells"] as JsonArray ?? []).OfType<JsonObject>())
         {
             n++;
+            if (idsRequired)
+            {
+                string? id = cell["id"] is JsonValue v && v.TryGetValue(out string? text) ? text : null;
+                if (string.IsNullOrEmpty(id)) problems.Add($"cell {n}: has no id (required by nbformat {major}.{minor})");
+                else if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[A-Za-z0-9_-]{1,64}$")) problems.Add($"cell {n}: id \"{id}\" is not 1-64 characters of [A-Za-z0-9_-]");
+                else if (!seenIds.Add(id)) problems.Add($"cell {n}: id \"{id}\" is used by an earlier cell");
+            }
             if ((string?)cell["cell_type"] != "code") continue;
             Expect(cell["metadata"]?["polyglot_notebook"]?["kernelName"], "csharp", $"cell {n}: metadata.polyglot_notebook.kernelName");
             if (cell["outputs"] is JsonArray { Count: > 0 }) problems.Add($"cell {n}: has outputs (store notebooks without outputs)");

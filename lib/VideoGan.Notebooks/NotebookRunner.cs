@@ -144,7 +144,13 @@ public static class NotebookRunner
         }
 
         await OneAtATime.WaitAsync(cancellationToken);
-        string recordFile = Path.Combine(Path.GetTempPath(), $"videogan-record-{System.Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        // The record file: beside the executed notebook when one is written (a report's staging folder, removed with it),
+        // else in the temp folder; files left there by killed processes are removed first.
+        SweepStaleRecordFiles();
+        string recordFile = options.OutputPath is not null
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!, $".{Path.GetFileNameWithoutExtension(options.OutputPath)}.record-{System.Environment.ProcessId}.json")
+            : Path.Combine(Path.GetTempPath(), $"{RecordFilePrefix}{System.Environment.ProcessId}-{Guid.NewGuid():N}.json");
+        if (options.OutputPath is not null) Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(options.OutputPath))!);
         var savedEnvironment = new Dictionary<string, string?>();
         string savedDirectory = System.Environment.CurrentDirectory;
         var total = Stopwatch.StartNew();
@@ -224,10 +230,22 @@ public static class NotebookRunner
     static async Task<CellRun> RunCellAsync(Kernel kernel, NotebookFile notebook, string path, int cellNumber, int codeCellNumber,
         string code, int executionCount, bool injected, NotebookRunOptions options, CancellationToken token)
     {
-        options.Log?.WriteLine($"  [{Path.GetFileName(path)}] {(injected ? "injected parameters" : $"cell {cellNumber}")} ...");
+        string label = $"  [{Path.GetFileName(path)}] {(injected ? "injected parameters" : $"cell {cellNumber}")}";
+        options.Log?.WriteLine($"{label} ...");
         var clock = Stopwatch.StartNew();
         var submit = new SubmitCode(code);
         KernelCommandResult result;
+        // While the cell runs: its own output lines (a training loop's progress) pass through to the log as they come,
+        // and a line every HeartbeatInterval says how long it has been running.
+        using var passThrough = options.Log is null ? null : new LinePassThrough(options.Log, label + " |");
+        using var subscription = passThrough is null ? null : kernel.KernelEvents.Subscribe(new EventObserver(e =>
+        {
+            if (e is StandardOutputValueProduced so) passThrough.Write(Text(so));   // one cell runs at a time
+        }));
+        using var heartbeat = options.Log is null ? null : new Timer(_ =>
+        {
+            lock (options.Log) options.Log.WriteLine($"{label}: running for {clock.Elapsed.TotalSeconds:F0} s");
+        }, null, HeartbeatInterval, HeartbeatInterval);
         try
         {
             result = await kernel.SendAsync(submit, token);
@@ -236,6 +254,13 @@ public static class NotebookRunner
         {
             throw Fail(notebook, path, cellNumber, codeCellNumber, code, $"timed out after {options.Timeout}", options);
         }
+        finally
+        {
+            heartbeat?.Dispose();
+            passThrough?.Flush();
+        }
+        if (options.Log is not null && clock.Elapsed >= TimeSpan.FromSeconds(2))
+            lock (options.Log) options.Log.WriteLine($"{label}: {clock.Elapsed.TotalSeconds:F1} s");
 
         var outputs = new List<JsonObject>();
         string? failure = null;
@@ -282,6 +307,47 @@ public static class NotebookRunner
             throw Fail(notebook, path, cellNumber, codeCellNumber, code, failure, options);
         }
         return run;
+    }
+
+    /// <summary>How often a running cell's elapsed time is logged.</summary>
+    internal static TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Writes complete lines of a cell's output to the log, prefixed; keeps a partial line until it ends.</summary>
+    sealed class LinePassThrough(TextWriter log, string prefix) : IDisposable
+    {
+        readonly StringBuilder _pending = new();
+
+        public void Write(string text)
+        {
+            lock (_pending)
+            {
+                _pending.Append(text.Replace("\r\n", "\n").Replace('\r', '\n'));
+                string all = _pending.ToString();
+                int last = all.LastIndexOf('\n');
+                if (last < 0) return;
+                foreach (var line in all[..last].Split('\n'))
+                    if (line.Trim().Length > 0) lock (log) log.WriteLine($"{prefix} {line.TrimEnd()}");
+                _pending.Clear().Append(all[(last + 1)..]);
+            }
+        }
+
+        public void Flush()
+        {
+            lock (_pending)
+            {
+                if (_pending.ToString().Trim().Length > 0) lock (log) log.WriteLine($"{prefix} {_pending.ToString().TrimEnd()}");
+                _pending.Clear();
+            }
+        }
+
+        public void Dispose() => Flush();
+    }
+
+    sealed class EventObserver(Action<KernelEvent> onNext) : IObserver<KernelEvent>
+    {
+        public void OnNext(KernelEvent value) => onNext(value);
+        public void OnError(Exception error) { }
+        public void OnCompleted() { }
     }
 
     static NotebookExecutionException Fail(NotebookFile notebook, string path, int cellNumber, int codeCellNumber, string code, string error, NotebookRunOptions options)
@@ -347,6 +413,28 @@ public static class NotebookRunner
         {
             throw new InvalidDataException($"{notebookPath}: the recorded values file {recordFile} is not valid JSON: {e.Message}", e);
         }
+    }
+
+    const string RecordFilePrefix = "videogan-record-";
+
+    /// <summary>Removes temp-folder record files whose process (the number in the name) no longer runs.</summary>
+    internal static int SweepStaleRecordFiles()
+    {
+        int removed = 0;
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), RecordFilePrefix + "*"))
+            {
+                var rest = Path.GetFileName(file)[RecordFilePrefix.Length..];
+                int dash = rest.IndexOf('-');
+                if (dash <= 0 || !int.TryParse(rest[..dash], out int pid) || VideoGan.Runtime.ScratchFolder.IsAlive(pid)) continue;
+                TryDelete(file);
+                removed++;
+            }
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return removed;
     }
 
     static void TryDelete(string path)

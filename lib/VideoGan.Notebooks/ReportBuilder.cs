@@ -79,18 +79,23 @@ public static class ReportBuilder
 
         string parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
+        SweepStaleStaging(parent, Path.GetFileName(target));
         string staging = Path.Combine(parent, $".{Path.GetFileName(target)}.staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
         string executedDir = Path.Combine(staging, "notebooks");
         Directory.CreateDirectory(executedDir);
 
         var runs = new List<NotebookRunResult>();
+        var previous = PreviousTimings(target);   // the last report of this configuration: the ETA's basis
         try
         {
-            foreach (var notebook in notebooks)
+            for (int index = 0; index < notebooks.Count; index++)
             {
+                string notebook = notebooks[index];
                 cancellationToken.ThrowIfCancellationRequested();
                 string name = Path.GetFileName(notebook);
-                options.Log?.WriteLine($"report {options.Configuration}: {name}");
+                options.Log?.WriteLine($"report {options.Configuration}: [{index + 1}/{notebooks.Count}] {name}" +
+                                       (previous.TryGetValue(name, out double last) ? $" (took {last:F0} s last time)" : "") +
+                                       $"; {clock.Elapsed.TotalSeconds:F0} s elapsed" + Eta(notebooks.Skip(index), previous));
                 try
                 {
                     runs.Add(await NotebookRunner.RunAsync(notebook, new NotebookRunOptions
@@ -100,6 +105,7 @@ public static class ReportBuilder
                         Timeout = options.NotebookTimeout,
                         Log = options.Log,
                     }, cancellationToken));
+                    options.Log?.WriteLine($"report {options.Configuration}: {name} done in {runs[^1].Elapsed.TotalSeconds:F0} s");
                 }
                 catch (NotebookExecutionException e)
                 {
@@ -129,6 +135,49 @@ public static class ReportBuilder
         }
         options.Log?.WriteLine($"report {options.Configuration}: {target} ({clock.Elapsed.TotalSeconds:F0} s)");
         return new ReportResult(target, options.Configuration, runs, clock.Elapsed);
+    }
+
+    /// <summary>Removes <c>.NAME.staging-PID-*</c> folders (and <c>NAME.old-PID-*</c>) left by report processes that died.</summary>
+    internal static int SweepStaleStaging(string parent, string name)
+    {
+        int removed = 0;
+        foreach (var (pattern, prefix) in new[] { ($".{name}.staging-*", $".{name}.staging-"), ($"{name}.old-*", $"{name}.old-") })
+            foreach (var dir in Directory.GetDirectories(parent, pattern))
+            {
+                var rest = Path.GetFileName(dir)[prefix.Length..];
+                int dash = rest.IndexOf('-');
+                if (dash <= 0 || !int.TryParse(rest[..dash], out int pid) || ScratchFolder.IsAlive(pid)) continue;
+                TryDeleteDirectory(dir);
+                removed++;
+            }
+        return removed;
+    }
+
+    /// <summary>Seconds per notebook from <paramref name="target"/>/timings.json (the last report); empty when there is none.</summary>
+    static Dictionary<string, double> PreviousTimings(string target)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        try
+        {
+            string file = Path.Combine(target, "timings.json");
+            if (File.Exists(file) && JsonNode.Parse(File.ReadAllText(file))?["notebooks"] is JsonObject per)
+                foreach (var (name, value) in per)
+                    if (value?["seconds"] is JsonValue v && v.TryGetValue(out double seconds)) result[name] = seconds;
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException) { }
+        return result;
+    }
+
+    /// <summary>"; about N s left (last report's times)" when every remaining notebook has a time from the last report.</summary>
+    static string Eta(IEnumerable<string> remaining, Dictionary<string, double> previous)
+    {
+        double total = 0;
+        foreach (var n in remaining)
+        {
+            if (!previous.TryGetValue(Path.GetFileName(n), out double s)) return "";
+            total += s;
+        }
+        return $"; about {total:F0} s left by the last report's times";
     }
 
     /// <summary>The HTML writer used unless <see cref="ReportOptions.HtmlWriter"/> is set.</summary>
@@ -191,6 +240,7 @@ public static class ReportBuilder
         var runtime = TorchRuntime.Describe();
         return new JsonObject
         {
+            ["commit"] = GitCommit(),
             ["packages"] = packages,
             ["runtime"] = JsonSerializer.SerializeToNode(runtime, Json),
             ["machine"] = new JsonObject
@@ -220,6 +270,27 @@ public static class ReportBuilder
             ["total_seconds"] = Math.Round(total.TotalSeconds, 1),
             ["notebooks"] = per,
         };
+    }
+
+    /// <summary>The workspace's git commit ("abc1234", "+ local changes" when the tree differs), or "unknown" outside git.</summary>
+    static string GitCommit()
+    {
+        string? Git(string args)
+        {
+            try
+            {
+                var psi = new ProcessStartInfo("git", args) { WorkingDirectory = Workspace.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+                using var p = Process.Start(psi)!;
+                string output = p.StandardOutput.ReadToEnd();
+                p.WaitForExit(10_000);
+                return p.ExitCode == 0 ? output.Trim() : null;
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or IOException) { return null; }
+        }
+        string? head = Git("rev-parse --short=12 HEAD");
+        if (head is null) return "unknown";
+        string? status = Git("status --porcelain --untracked-files=no");
+        return string.IsNullOrEmpty(status) ? head : head + " + local changes";
     }
 
     static (string Name, string Version) LibTorchPackage()

@@ -75,6 +75,7 @@ public sealed class NotebookSession
     /// </summary>
     public static NotebookSession Start(int seed = 42, string? device = null, int? threads = null)
     {
+        TorchSharpAssemblies.EnsureSingle();   // two copies would make tensors of one unusable by the other: fail here, loudly
         TorchNativeFix.Apply();
         ChartDisplay.Prepare();
 

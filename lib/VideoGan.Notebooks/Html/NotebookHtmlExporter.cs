@@ -18,6 +18,9 @@ public sealed record NotebookHtmlOptions
 
     /// <summary>Key/value lines shown under the title (configuration, seed, machine...); none by default.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Details { get; init; }
+
+    /// <summary>The "headline results" box under the details: (what, value, notebook) rows; none by default.</summary>
+    public IReadOnlyList<(string What, string Value, string Notebook)>? Headline { get; init; }
 }
 
 /// <summary>
@@ -73,8 +76,10 @@ public static partial class NotebookHtmlExporter
     /// </summary>
     public static void WriteReportAndIndex(IReadOnlyList<string> ipynbPaths, string htmlPath)
     {
-        WriteReport(ipynbPaths, htmlPath);
-        ReportIndex.Write(Path.GetDirectoryName(Path.GetFullPath(htmlPath))!);
+        string dir = Path.GetDirectoryName(Path.GetFullPath(htmlPath))!;
+        var (title, details, headline) = ReportProvenance.Describe(dir);
+        AtomicFile.WriteAllText(htmlPath, ToHtml(ipynbPaths, new NotebookHtmlOptions { Title = title, Details = details, Headline = headline }));
+        ReportIndex.Write(dir);
     }
 
     /// <summary>The id of a notebook's section in a page made by <see cref="ToHtml(IReadOnlyList{string}, NotebookHtmlOptions?)"/>.</summary>
@@ -154,6 +159,14 @@ public static partial class NotebookHtmlExporter
             sb.Append("<dl class=\"details\">\n");
             foreach (var (k, v) in details) sb.Append("<dt>").Append(Esc(k)).Append("</dt><dd>").Append(Esc(v)).Append("</dd>\n");
             sb.Append("</dl>\n");
+        }
+        if (options.Headline is { Count: > 0 } headline)
+        {
+            sb.Append("<aside class=\"headline\"><h2>Headline results</h2>\n<table>\n");
+            foreach (var (what, value, nb) in headline)
+                sb.Append("<tr><th>").Append(Esc(what)).Append("</th><td class=\"num\">").Append(Esc(value)).Append("</td><td class=\"from\">")
+                  .Append(Esc(nb)).Append("</td></tr>\n");
+            sb.Append("</table></aside>\n");
         }
         if (sections.Count > 1)
         {
@@ -265,7 +278,7 @@ public static partial class NotebookHtmlExporter
         pre.stderr{background:#fff4e5}pre.error{background:#ffecec;color:#9b1c1c}pre.output.text,pre.stdout{background:#fff}
         .output img{max-width:100%}table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:4px 8px}
         blockquote{margin:.5em 0;padding:0 1em;color:#555;border-left:4px solid #ddd}.math{font-family:"Times New Roman",serif;font-style:italic}
-        div.math{margin:.6em 0;text-align:center}dl.details{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px}
+        div.math{margin:.6em 0;text-align:center}aside.headline{border:2px solid #0969da;border-radius:6px;padding:.4em 1em;margin:1em 0;background:#f6f8fa}aside.headline h2{margin:.2em 0 .4em;font-size:1.1em}aside.headline table{border-collapse:collapse;width:100%}aside.headline th{text-align:left;font-weight:600;padding:2px 10px 2px 0}aside.headline td.num{font-family:monospace;text-align:right;padding:2px 10px}aside.headline td.from{color:#57606a;font-size:12px}dl.details{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;font-size:13px}
         dt{font-weight:600}dd{margin:0}nav.toc ol{margin:.2em 0}
         """;
 }

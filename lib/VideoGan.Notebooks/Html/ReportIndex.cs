@@ -19,11 +19,12 @@ public static class ReportIndex
     {
         string dir = Path.GetFullPath(directory);
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"Report folder '{directory}' does not exist.");
-        title ??= "Report " + Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar));
+        title ??= DefaultTitle(dir);
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").Append(Esc(title)).Append("</title>\n<style>")
           .Append("body{font:15px/1.5 -apple-system,'Segoe UI',Helvetica,Arial,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#1f2328}")
-          .Append("table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}td.num{text-align:right;font-family:monospace}")
+          .Append("table{border-collapse:collapse;table-layout:fixed;width:100%}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere;word-break:break-word}")
+          .Append("col.nb{width:22%}col.name{width:30%}td.num{text-align:right;font-family:monospace}")
           .Append("</style>\n</head>\n<body>\n<h1>").Append(Esc(title)).Append("</h1>\n");
 
         var pages = Directory.GetFiles(dir, "*.html").Select(Path.GetFileName).Where(n => n != "index.html").Order(StringComparer.Ordinal).ToList();
@@ -65,7 +66,7 @@ public static class ReportIndex
         string metricsPath = Path.Combine(dir, "metrics.json");
         if (File.Exists(metricsPath) && TryParse(File.ReadAllText(metricsPath)) is JsonObject metrics)
         {
-            sb.Append("<h2>Recorded metrics</h2>\n<table>\n<thead><tr><th>notebook</th><th>name</th><th>value</th></tr></thead>\n<tbody>\n");
+            sb.Append("<h2>Recorded metrics</h2>\n<table>\n<colgroup><col class=\"nb\"><col class=\"name\"><col></colgroup>\n<thead><tr><th>notebook</th><th>name</th><th>value</th></tr></thead>\n<tbody>\n");
             foreach (var (nb, values) in metrics)
             {
                 if (values is JsonObject obj)
@@ -90,6 +91,18 @@ public static class ReportIndex
         }
         sb.Append("</body>\n</html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// "VideoGAN report: configuration NAME" from the folder's config.json (a report is built in a staging folder, so the
+    /// folder's own name says nothing); else the folder's name.
+    /// </summary>
+    static string DefaultTitle(string dir)
+    {
+        string config = Path.Combine(dir, "config.json");
+        if (File.Exists(config) && TryParse(File.ReadAllText(config))?["configuration"] is JsonValue v && v.TryGetValue(out string? name) && !string.IsNullOrEmpty(name))
+            return $"VideoGAN report: configuration {name}";
+        return "Report " + Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar));
     }
 
     /// <summary>Writes <c>index.html</c> into <paramref name="directory"/> (atomically) and returns its path.</summary>

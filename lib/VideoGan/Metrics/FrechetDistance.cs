@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGan.Runtime;
 using static TorchSharp.torch;
 
 namespace VideoGan.Metrics;
@@ -10,7 +11,12 @@ namespace VideoGan.Metrics;
 /// eigendecompositions (no complex arithmetic, no iterative sqrtm, no "+eps I" retry). Covariances are the N-1
 /// sample covariances of <see cref="GaussianStatistics"/>. With FVD features this is FVD; with 2D frame features, FID.
 /// </summary>
-/// <remarks>Taught in notebooks/04-evaluation.ipynb ("the formula" step).</remarks>
+/// <remarks>
+/// Taught in notebooks/04-evaluation.ipynb ("the formula" step). Every Scalar passed to libtorch here is one of the
+/// process-lifetime <see cref="Scalars"/> (no implicit double-to-Scalar conversions, no implicit alpha): a temporary
+/// Scalar finalised by a garbage collection during the native call made this function fail with "Expected false to be
+/// true ... toDouble" in notebook kernels (tests/VideoGan.Tests/Runtime/ScalarLifetimeTests.cs).
+/// </remarks>
 public static class FrechetDistance
 {
     /// <summary>FD between two sets of statistics.</summary>
@@ -27,7 +33,7 @@ public static class FrechetDistance
         using var scope = torch.NewDisposeScope();
         var m1 = mu1.to(float64).cpu(); var m2 = mu2.to(float64).cpu();
         var s1 = sigma1.to(float64).cpu(); var s2 = sigma2.to(float64).cpu();
-        var diff = m1 - m2;
+        var diff = m1.sub(m2);
         double meanTerm = diff.dot(diff).item<double>();
         double tr = s1.trace().item<double>() + s2.trace().item<double>();
         return meanTerm + tr - 2.0 * TraceSqrtProduct(s1, s2);
@@ -39,8 +45,8 @@ public static class FrechetDistance
         using var scope = torch.NewDisposeScope();
         var r = SqrtPsd(sigma1);
         var m = r.matmul(sigma2.to(float64).cpu()).matmul(r);
-        m = (m + m.T) * 0.5; // remove rounding asymmetry before eigvalsh
-        var w = torch.linalg.eigvalsh(m).clamp_min(0.0);
+        m = Scalars.Add(m, m.T).mul(Scalars.Half); // remove rounding asymmetry before eigvalsh
+        var w = torch.linalg.eigvalsh(m).clamp_min(Scalars.Zero);
         return w.sqrt().sum().item<double>();
     }
 
@@ -49,9 +55,9 @@ public static class FrechetDistance
     {
         using var scope = torch.NewDisposeScope();
         var s = sigma.to(float64).cpu();
-        s = (s + s.T) * 0.5;
+        s = Scalars.Add(s, s.T).mul(Scalars.Half);
         var (l, v) = torch.linalg.eigh(s);
-        var root = (v * l.clamp_min(0.0).sqrt().unsqueeze(0)).matmul(v.T);
+        var root = v.mul(l.clamp_min(Scalars.Zero).sqrt().unsqueeze(0)).matmul(v.T);
         return root.MoveToOuterDisposeScope();
     }
 }

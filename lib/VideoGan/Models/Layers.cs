@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGan.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -86,7 +87,7 @@ public static class Layers
         var flat = features.flatten(2);
         var pooled = flat.sum(2) / Math.Sqrt(flat.shape[2]);                                       // [N, C]
         var embedded = projection.call(nn.functional.one_hot(labels.to(torch.int64), c.Classes).to(features.dtype));
-        return logits + (embedded * pooled).sum(1);
+        return Scalars.Add(logits, (embedded * pooled).sum(1));
     }
 
     /// <summary>Runs every layer of a discriminator body but the last ("score"): (last features, logits <c>[N]</c>).</summary>

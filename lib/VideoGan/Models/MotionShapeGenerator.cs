@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGan.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -121,7 +122,7 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         var p0 = pv.narrow(1, 0, 2) * c.MotionRange;
         var v = pv.narrow(1, 2, 2) * c.MaxSpeed;
         var t = torch.arange(c.Frames, dtype: pv.dtype, device: pv.device).view(1, -1, 1);
-        var p = p0.unsqueeze(1) + t * v.unsqueeze(1);
+        var p = Scalars.Add(p0.unsqueeze(1), t * v.unsqueeze(1));
         return Reflect(p, c.MotionRange);
     }
 
@@ -129,7 +130,7 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
     public static Tensor Reflect(Tensor x, double r)
     {
         if (r <= 0) return torch.zeros_like(x);
-        var m = torch.remainder(x + r, 4 * r);
+        var m = torch.remainder(Scalars.Add(x, r), 4 * r);
         return (2 * r) - (m - 2 * r).abs() - r;
     }
 
@@ -149,7 +150,7 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         var local = torch.tanh(flow_out.call(flow_blocks.call(h))) * c.ResidualFlow;
         if (local.shape[3] != c.Size)
             local = nn.functional.interpolate(local, size: new long[] { c.Frames, c.Size, c.Size }, mode: InterpolationMode.Trilinear, align_corners: false);
-        return field + local;
+        return Scalars.Add(field, local);
     }
 
     /// <summary>
@@ -166,8 +167,8 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         var identity = IdentityGrid(hgt, wid, contentImage.dtype, contentImage.device);            // [1, H, W, 2]
         var grid = identity - motionField.permute(0, 2, 3, 4, 1).reshape(b * t, hgt, wid, 2);     // [B*T, H, W, 2]
         // Shift to [0, 2] so zero padding means "background" (-1) after shifting back.
-        var frames = (contentImage + 1).unsqueeze(1).expand(b, t, ch, hgt, wid).reshape(b * t, ch, hgt, wid);
-        var warped = nn.functional.grid_sample(frames, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false) - 1;
+        var frames = Scalars.AddOne(contentImage).unsqueeze(1).expand(b, t, ch, hgt, wid).reshape(b * t, ch, hgt, wid);
+        var warped = nn.functional.grid_sample(frames, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).add(Scalars.MinusOne, Scalars.One);
         return warped.view(b, t, ch, hgt, wid).permute(0, 2, 1, 3, 4).contiguous();
     }
 

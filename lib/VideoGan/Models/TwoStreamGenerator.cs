@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGan.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -84,7 +85,7 @@ public sealed class TwoStreamGenerator : VideoGeneratorBase
 
     /// <summary>video = m * f + (1 - m) * b, with b repeated over time.</summary>
     public static Tensor Compose(Tensor foreground, Tensor mask, Tensor background)
-        => mask * foreground + (1 - mask) * background.unsqueeze(2);
+        => Scalars.Add(mask * foreground, Scalars.OneMinus(mask) * background.unsqueeze(2));   // kept Scalars: see Scalars
 
     /// <summary>z -> video; remembers the mask penalty for <see cref="RegularizationLoss"/>.</summary>
     public override Tensor forward(Tensor z)

@@ -38,6 +38,15 @@ public static class TorchNativeFix
     [ModuleInitializer]
     internal static void OnModuleLoad()
     {
+        // First, before anything touches a TorchSharp type: one TorchSharp for the whole process (notebook kernels).
+        try { TorchSharpAssemblies.PreloadIntoDefaultContext(); }
+        catch (Exception e) { Console.Error.WriteLine($"VideoGan: could not preload TorchSharp into the default load context: {e.Message}"); }
+        ApplyFromInitializer();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]   // keeps TorchSharp out of the initializer itself (it resolves TorchSharp)
+    static void ApplyFromInitializer()
+    {
         try { Apply(); }
         catch (Exception e) { Console.Error.WriteLine($"VideoGan: could not check TorchSharp's native library: {e.Message}"); }
     }

@@ -227,6 +227,13 @@ public sealed class Clip
     public void SavePng(string path, int scale = 0) => AtomicFile.WriteAllBytes(path, ToFrameGridPng(scale));
 
     /// <summary>
+    /// What a notebook cell returns (or passes to <c>display</c>) to show the clip with these options:
+    /// <see cref="ToHtml"/> as an <see cref="HtmlView"/>. (Returning the <c>ToHtml</c> string itself shows the markup as
+    /// text.)
+    /// </summary>
+    public HtmlView Show(int fps = 8, int scale = 0, int columns = 0) => new(ToHtml(fps, scale, columns));
+
+    /// <summary>
     /// An HTML fragment: the animated GIF as <c>&lt;img src="data:image/gif;base64,..."&gt;</c> with the caption
     /// under it. Renders in VS Code, Jupyter, GitHub's notebook viewer and any browser, offline.
     /// </summary>

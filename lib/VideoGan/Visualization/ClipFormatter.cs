@@ -22,6 +22,13 @@ public sealed class ClipFormatterSource
     public IEnumerable<object> CreateTypeFormatters() => [new HtmlFormatter<Clip>(c => c.ToHtml())];
 }
 
+/// <summary>Supplies the HTML formatter of <see cref="HtmlView"/>: its markup as is.</summary>
+public sealed class HtmlViewFormatterSource
+{
+    /// <summary>The formatters (convention: objects with MimeType, Type and Format(object, TextWriter)).</summary>
+    public IEnumerable<object> CreateTypeFormatters() => [new HtmlFormatter<HtmlView>(h => h.Html)];
+}
+
 /// <summary>A convention-shaped text/html formatter for <typeparamref name="T"/>.</summary>
 public sealed class HtmlFormatter<T>(Func<T, string> toHtml)
 {

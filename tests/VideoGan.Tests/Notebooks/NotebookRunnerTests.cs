@@ -45,6 +45,23 @@ public sealed class NotebookRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_log_gets_each_cells_own_output_lines_while_it_runs_and_no_record_file_is_left()
+    {
+        string output = Path.Combine(_temp, "logged.ipynb");
+        var log = new StringWriter();
+        await NotebookRunner.RunAsync(Failing, new NotebookRunOptions
+        {
+            Parameters = new Dictionary<string, string> { ["failWith"] = "\"none\"" },
+            OutputPath = output,
+            Log = log,
+        });
+        string text = log.ToString();
+        Assert.Contains("[failing.ipynb] cell 4 ...", text);
+        Assert.Contains("[failing.ipynb] cell 4 | before the failure", text);   // the cell's stdout, passed through
+        Assert.Equal(new[] { "logged.ipynb" }, Directory.GetFiles(_temp).Select(Path.GetFileName).ToArray());   // the record file is gone
+    }
+
+    [Fact]
     public async Task Parameters_are_injected_after_the_parameters_cell_and_values_are_recorded()
     {
         string output = Path.Combine(_temp, "passing.ipynb");

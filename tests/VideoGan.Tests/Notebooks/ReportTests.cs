@@ -39,6 +39,20 @@ public sealed class ReportTests : IDisposable
         // The same configuration again, into the same folder (replacing the first report): the same metrics.
         await ReportBuilder.BuildAsync(new ReportOptions { Configuration = "smoke", OutputDirectory = dir, NotebookTimeout = TimeSpan.FromMinutes(10) });
         Assert.Equal(first, File.ReadAllText(Path.Combine(dir, "metrics.json")));
+        // The headless values scripts/jupyter-check.sh compares Jupyter's with (so scripts/test.sh runs no notebook twice).
+        string kept = Path.Combine(RepoPaths.Root, "artifacts", "test-results", "headless-smoke");
+        Directory.CreateDirectory(kept);
+        File.Copy(Path.Combine(dir, "metrics.json"), Path.Combine(kept, "metrics.json"), overwrite: true);
+
+        // What the page tells a reader: how it was made, the headline results, no raw HTML shown as text.
+        Assert.Contains("<h1 class=\"page-title\">VideoGAN report: configuration smoke</h1>", html);
+        foreach (var detail in new[] { "<dt>configuration</dt>", "<dt>commit</dt>", "<dt>date (UTC)</dt>", "<dt>machine</dt>", "<dt>torch</dt>", "<dt>run time</dt>" })
+            Assert.Contains(detail, html);
+        Assert.Contains("Headline results", html);
+        Assert.DoesNotMatch("<pre class=\"output text\">\\s*&lt;", html);   // a cell that returned an HTML string
+        string index = File.ReadAllText(Path.Combine(dir, "index.html"));
+        Assert.Contains("<title>VideoGAN report: configuration smoke</title>", index);
+        Assert.Contains("table-layout:fixed", index);
         Assert.Empty(Directory.GetDirectories(_temp).Where(d => Path.GetFileName(d) != "smoke"));   // no staging left behind
     }
 
@@ -54,6 +68,12 @@ public sealed class ReportTests : IDisposable
             return;
         }
         string outDir = Directory.CreateTempSubdirectory("videogan-report-browser-").FullName;
+        try { RunBrowserCheck(page, outDir); }
+        finally { Directory.Delete(outDir, recursive: true); }
+    }
+
+    static void RunBrowserCheck(string page, string outDir)
+    {
         var psi = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(Workspace.Root, "scripts", "browser-check.sh"), page, outDir, "--min-charts", "6", "--min-gifs", "6" })
             psi.ArgumentList.Add(a);

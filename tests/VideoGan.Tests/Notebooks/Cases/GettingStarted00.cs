@@ -13,6 +13,7 @@ public sealed class GettingStarted00 : NotebookCase
         Assert.Equal(typeof(TorchSharp.torch).Assembly.GetName().Version!.ToString(), Text(run, "torchsharp_version"));
         Assert.StartsWith("2.", Text(run, "libtorch_version"));
         Assert.True(Number(run, "threads") >= 1);
+        Assert.Equal(1, Number(run, "torchsharp_copies"));   // one TorchSharp in the process (the Jupyter check asserts the same in the kernel)
         Assert.Equal(15, Number(run, "tiny_sum"));
         // The smoke parameters reached the notebook: [1, 1, frames, size, size].
         Assert.Equal(new double[] { 1, 1, 6, 16, 16 }, Numbers(run, "video_shape"));
