@@ -7,7 +7,7 @@
 #   3. compares each notebook's recorded values (session.Record) with the headless runner's metrics.json for the same
 #      configuration: identical, floats within rel 1e-9 (stated in jupyter_parity.py);
 #   4. proves the check can fail: notebook 04 run against deliberately broken copies of the shipped feature-network
-#      weights (data/feature-nets/moving-mnist.pt, in a scratch copy of the workspace layout) must NOT pass: a truncated
+#      weights (data/clip-classifiers/moving-mnist.pt, in a scratch copy of the workspace layout) must NOT pass: a truncated
 #      file (the loader refuses it) and a valid file with one tensor zeroed (it loads; the values differ).
 # The headless metrics: $VIDEOGAN_HEADLESS_METRICS, else artifacts/test-results/headless-smoke/metrics.json (written by
 # the test suite's smoke-report test, so scripts/test.sh runs no notebook twice), else a fresh
@@ -56,16 +56,16 @@ print(f"jupyter-check: {path}: environment report, clip and chart present; no co
 PY
 fi
 
-# Step 4: a scratch workspace whose data/feature-nets/moving-mnist.pt is broken; everything else links to this one.
+# Step 4: a scratch workspace whose data/clip-classifiers/moving-mnist.pt is broken; everything else links to this one.
 #   truncated: half the file (the loader must refuse it);
 #   zeroed:    a valid file whose largest tensor is all zeros (it loads; the recorded values must then differ).
 # Which weights file and which notebook: $VIDEOGAN_BROKEN_WEIGHTS (a path under data/, default
-# data/feature-nets/moving-mnist.pt) and $VIDEOGAN_BROKEN_WEIGHTS_NOTEBOOK (default notebooks/04-evaluation.ipynb).
-broken_rel="${VIDEOGAN_BROKEN_WEIGHTS:-data/feature-nets/moving-mnist.pt}"
+# data/clip-classifiers/moving-mnist.pt) and $VIDEOGAN_BROKEN_WEIGHTS_NOTEBOOK (default notebooks/04-evaluation.ipynb).
+broken_rel="${VIDEOGAN_BROKEN_WEIGHTS:-data/clip-classifiers/moving-mnist.pt}"
 broken_nb="${VIDEOGAN_BROKEN_WEIGHTS_NOTEBOOK:-notebooks/04-evaluation.ipynb}"
 broken_weights_check() {
   local kind="$1" scratch="$root/artifacts/jupyter/broken-weights-$1" weights="$root/$broken_rel"
-  local folder; folder="$(dirname "$broken_rel")"   # e.g. data/feature-nets
+  local folder; folder="$(dirname "$broken_rel")"   # e.g. data/clip-classifiers
   # data/<folder>/<file>: link every other entry of data/ and of data/<folder>/, copy-and-break the one file.
   [[ "$(dirname "$folder")" == data && -f "$weights" ]] \
     || { echo "jupyter-check: $broken_rel is not a file data/<folder>/<file> (set VIDEOGAN_BROKEN_WEIGHTS)" >&2; exit 1; }

@@ -15,7 +15,12 @@ namespace VideoGan.Metrics;
 /// </list>
 /// </summary>
 /// <remarks>Taught in notebooks/04-evaluation.ipynb ("temporal diagnostics" step).</remarks>
+/// <param name="Motion">Mean |x[t+1] - x[t]|.</param>
+/// <param name="LoopGap">Mean |x[T-1] - x[0]|.</param>
 /// <param name="LoopClosure">LoopGap / Motion; null when the clips do not change at all (Motion = 0).</param>
+/// <param name="Flicker">Mean |m[t+1] - m[t]| of the frame means.</param>
+/// <param name="Clips">Clips measured.</param>
+/// <param name="Frames">Frames per clip.</param>
 public sealed record TemporalStats(double Motion, double LoopGap, double? LoopClosure, double Flicker, long Clips, long Frames);
 
 /// <summary>Fake-vs-real comparison of <see cref="TemporalStats"/>: ratios near 1 mean real-like temporal behaviour.</summary>
