@@ -18,7 +18,8 @@ int repeat = int.Parse(Opt("repeat", "3"), CultureInfo.InvariantCulture);
 int n = int.Parse(Opt("n", "2048"), CultureInfo.InvariantCulture);
 torch.set_num_threads(threads);
 using var net = ClipClassifier.Load(Opt("classifier", ClipClassifier.FindShipped("moving-mnist") ?? "data/clip-classifiers/moving-mnist.pt"), torch.CPU);
-var rec = new Dictionary<string, object?> { ["network"] = net.Name, ["threads"] = threads, ["batch"] = 64, ["frames"] = 16 };
+var rec = new Dictionary<string, object?> { ["network"] = net.Name, ["threads"] = threads, ["batch"] = 64, ["frames"] = 16,
+                                           ["params"] = net.Module.parameters().Sum(p => p.numel()) };
 double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
 var test = MnistDigits.LoadEmbedded(MnistSplit.Test);
 

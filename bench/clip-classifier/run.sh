@@ -15,6 +15,7 @@ uptime | sed 's/^/# /' | tee -a "$out"
 /usr/bin/python3 - "$out" <<'PY' | tee -a "$out"
 import json, sys
 peer, cs = [json.loads(l) for l in open(sys.argv[1]).read().splitlines() if l.startswith("{")][-2:]
+assert peer["params"] == cs["params"], f"the peer has {peer['params']} parameters, the C# network {cs['params']}: not the same network"
 print(json.dumps({k.replace("forward_clips_per_s", "ratio_csharp_time_over_peer"): round(peer[k] / cs[k], 3)
                   for k in peer if k.startswith("forward_clips_per_s")}))
 PY
