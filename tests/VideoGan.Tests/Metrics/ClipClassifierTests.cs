@@ -9,7 +9,8 @@ namespace VideoGan.Tests.Metrics;
 public class ClipClassifierTests
 {
     internal static ClipClassifierModule Small(string domain = "moving-mnist") =>
-        new(ClipClassifierTraining.ConfigFor(domain) with { FrameChannels = new[] { 4, 4, 8, 8 }, MotionChannels = new[] { 4, 8, 8 } });
+        new(ClipClassifierTraining.ConfigFor(domain) with { FrameChannels = new[] { 4, 4, 8, 8 }, MotionChannels = new[] { 4, 8, 8 },
+                                                            TrajectoryChannels = domain == "moving-mnist" ? 4 : 0 });
 
     [Fact]
     public void OutputsClipFrameFeaturesHeadsAndTheJointInceptionLabel()
@@ -18,7 +19,7 @@ public class ClipClassifierTests
         using var net = new ClipClassifier(Small(), device: torch.CPU);
         using var clips = torch.rand(new long[] { 3, 1, 16, 28, 28 }) * 2 - 1; // any size: resized to 32x32
         var o = net.Forward(clips);
-        Assert.Equal(new long[] { 3, 16 }, o.Features.shape);                  // 8 frame + 8 motion channels
+        Assert.Equal(new long[] { 3, 20 }, o.Features.shape);                  // 8 frame + 8 motion + 4 trajectory channels
         Assert.Equal(new long[] { 3 * 16, 8 }, o.FrameFeatures!.shape);
         Assert.Equal(new long[] { 3, 10 * 6 }, o.Probabilities!.shape);       // joint digit x motion
         Assert.True(torch.allclose(o.Probabilities.sum(1), torch.ones(3, dtype: float64)));
@@ -28,7 +29,16 @@ public class ClipClassifierTests
         // Single-label heads only: the multi-label "digits" head never becomes a histogram or an IS label.
         Assert.Equal(new[] { "digit", "direction", "motion" }, o.HeadProbabilities.Keys.Order().ToArray());
         using var rgb = torch.rand(new long[] { 2, 3, 8, 64, 64 }) * 2 - 1;   // RGB is averaged to gray
-        Assert.Equal(new long[] { 2, 16 }, net.Forward(rgb).Features.shape);
+        Assert.Equal(new long[] { 2, 20 }, net.Forward(rgb).Features.shape);
+        // The trajectory stream's input: the ink centre moves with the ink (a square drifting right).
+        var square = torch.full(new long[] { 1, 1, 4, 32, 32 }, -1.0f);
+        for (int t = 0; t < 4; t++) square[0, 0, t, TensorIndex.Slice(10, 14), TensorIndex.Slice(4 + 4 * t, 8 + 4 * t)] = torch.tensor(1.0f);
+        var traj = ClipClassifierModule.InkTrajectory(square);
+        Assert.Equal(new long[] { 1, ClipClassifierModule.TrajectoryInputs, 4 }, traj.shape);
+        var cx = traj[0, 0].data<float>().ToArray();
+        Assert.True(cx[0] < cx[1] && cx[1] < cx[2] && cx[2] < cx[3], $"centre x {string.Join(", ", cx)}");
+        Assert.Equal(2 * 4 / 31.0, cx[1] - cx[0], 4);                          // 4 px of 32 in [-1, 1] coordinates
+        Assert.Equal(0.0, traj[0, 7, 2].item<float>(), 5);                     // y does not change
         Assert.False(net.ComparableWithPublishedFvd);
         Assert.Matches("^classifier/moving-mnist@[0-9a-f]{8}$", net.Name);
         // Per-frame probabilities of the per-frame digit head average (in logit space) to the clip's.
