@@ -247,7 +247,7 @@ public static class ReportBuilder
             {
                 ["os"] = RuntimeInformation.OSDescription,
                 ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
-                ["cpu"] = CpuModel(),
+                ["cpu"] = TorchRuntime.CpuModel(),
                 ["processor_count"] = Environment.ProcessorCount,
                 ["memory_gib"] = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024), 1),
                 ["dotnet"] = RuntimeInformation.FrameworkDescription,
@@ -304,17 +304,6 @@ public static class ReportBuilder
             if (match is not null && match.Split('/') is [var name, var version]) return (name, version);
         }
         return ("libtorch-cpu-linux-x64", "2.10.0");
-    }
-
-    static string CpuModel()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
-            return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
-        }
-        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
-        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
     }
 
     /// <summary>Replaces <paramref name="target"/> by the complete <paramref name="staging"/> folder: two renames, never a half-written report.</summary>

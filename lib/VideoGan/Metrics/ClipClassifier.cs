@@ -306,15 +306,31 @@ public sealed class ClipClassifier : IVideoFeatureNetwork
             if (head.MultiLabel) continue;
             heads[head.Name] = torch.softmax(o.Logits[i].to(float64), 1).cpu().MoveToOuterDisposeScope();
         }
-        Tensor? joint = null;
-        foreach (var name in config.InceptionHeads)
-        {
-            var p = heads[name];
-            joint = joint is null ? p.clone() : (joint.unsqueeze(2) * p.unsqueeze(1)).flatten(1);
-        }
+        var joint = config.InceptionHeads.Length > 0 ? JointProbabilities(heads, config.InceptionHeads) : null;
         return new NetworkOutput(o.Clip.to(float64).cpu().MoveToOuterDisposeScope(), joint?.MoveToOuterDisposeScope(),
                                  o.Frame.to(float64).cpu().MoveToOuterDisposeScope()) { HeadProbabilities = heads };
     }
+
+    /// <summary>
+    /// The joint label of the 3D Inception Score: the outer product of the named single-label heads' probabilities,
+    /// <c>[N, K1 * K2 * ...]</c> (the first head's class varies slowest). Throws, naming the head, when a name is not a
+    /// single-label head of this classifier (a multi-label head's probabilities do not sum to one).
+    /// </summary>
+    public Tensor JointProbabilities(IReadOnlyDictionary<string, Tensor> heads, IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) throw new ArgumentException("The joint label needs at least one head.", nameof(names));
+        Tensor? joint = null;
+        foreach (var n in names)
+        {
+            if (Heads.FirstOrDefault(h => h.Name == n) is not { MultiLabel: false })
+                throw new ArgumentException($"Inception head '{n}' is not a single-label head of {Name} (single-label heads: {string.Join(", ", Heads.Where(h => !h.MultiLabel).Select(h => h.Name))}).");
+            joint = joint is null ? heads[n].clone() : (joint.unsqueeze(2) * heads[n].unsqueeze(1)).flatten(1);
+        }
+        return joint!;
+    }
+
+    /// <summary>Classes of the joint label of <paramref name="names"/> (the product of the heads' class counts).</summary>
+    public int JointClassCount(IReadOnlyList<string> names) => names.Select(n => Heads.First(h => h.Name == n).Classes.Length).Aggregate(1, (a, b) => a * b);
 
     /// <summary>
     /// Per-frame class probabilities <c>[B, T, K]</c> of a per-frame head (e.g. "digit": what each frame shows), for

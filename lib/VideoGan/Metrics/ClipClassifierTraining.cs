@@ -244,10 +244,7 @@ public static class ClipClassifierTraining
     /// <summary>CPU model, cores and OS, for the report.</summary>
     public static string MachineDescription()
     {
-        string cpu = "unknown CPU";
-        try { cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu; }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
+        string cpu = TorchRuntime.CpuModel();
         return $"{cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {TorchRuntime.Device}";
     }
 

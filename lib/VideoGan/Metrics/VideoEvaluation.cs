@@ -70,12 +70,12 @@ public sealed record EvaluationReport
     [JsonPropertyName("fake_fingerprint")] public required string FakeFingerprint { get; init; }
     [JsonPropertyName("n_real")] public required long NReal { get; init; }
     [JsonPropertyName("n_fake")] public required long NFake { get; init; }
-    /// <summary>FVD: Fréchet distance of the clip features (unbiased covariances, float64).</summary>
-    [JsonPropertyName("fvd")] public required double Fvd { get; init; }
-    /// <summary>Bootstrap interval [lower, upper] of FVD (null without resamples).</summary>
-    [JsonPropertyName("fvd_ci")] public double[]? FvdCi { get; init; }
-    /// <summary>The interval's level, resamples and standard error.</summary>
+    /// <summary>FVD with its bootstrap interval (level, resamples, standard error); the JSON keys below are read from it.</summary>
     [JsonIgnore] public ConfidenceInterval FvdInterval { get; init; } = null!;
+    /// <summary>FVD: Fréchet distance of the clip features (unbiased covariances, float64).</summary>
+    [JsonPropertyName("fvd")] public double Fvd => FvdInterval.Estimate;
+    /// <summary>Bootstrap interval [lower, upper] of FVD (null without resamples).</summary>
+    [JsonPropertyName("fvd_ci")] public double[]? FvdCi => FvdInterval.Resamples >= 2 ? new[] { FvdInterval.Lower, FvdInterval.Upper } : null;
     [JsonPropertyName("fvd_ci_level")] public double FvdCiLevel => FvdInterval.Level;
     [JsonPropertyName("fvd_bootstrap_resamples")] public int FvdResamples => FvdInterval.Resamples;
     /// <summary>KVD: unbiased polynomial-kernel MMD^2 of the clip features.</summary>
@@ -246,7 +246,7 @@ public static class VideoEvaluation
             Network = net.Name, Caveat = real.Protocol.Caveat, Protocol = real.Protocol,
             Real = realDescription, Fake = fakeDescription, FakeFingerprint = fakeFingerprint,
             NReal = real.ClipFeatures.shape[0], NFake = fake.Count,
-            Fvd = fd.Value, FvdInterval = ci, FvdCi = o.Bootstrap >= 2 ? new[] { ci.Lower, ci.Upper } : null,
+            FvdInterval = ci,
             Kvd = kvd, FrameFid = frameFid,
             Is3dMean = isFake?.Mean, Is3dStd = isFake?.Std, Is3dRealMean = isReal?.Mean, Is3dRealStd = isReal?.Std, Is3dLabel = fakeProbs is null ? null : label,
             Heads = heads,
@@ -266,17 +266,8 @@ public static class VideoEvaluation
         {
             var names = o.InceptionHeads ?? c.Module.Config.InceptionHeads;
             if (names.Count == 0) return (null, null, "");
-            foreach (var n in names)
-                if (c.Heads.FirstOrDefault(h => h.Name == n) is not { MultiLabel: false })
-                    throw new ArgumentException($"Inception head '{n}' is not a single-label head of {net.Name} (single-label heads: {string.Join(", ", c.Heads.Where(h => !h.MultiLabel).Select(h => h.Name))}).");
-            Tensor Joint(IReadOnlyDictionary<string, Tensor> heads)
-            {
-                Tensor? j = null;
-                foreach (var n in names) j = j is null ? heads[n] : (j.unsqueeze(2) * heads[n].unsqueeze(1)).flatten(1);
-                return j!;
-            }
-            int k = names.Select(n => c.Heads.First(h => h.Name == n).Classes.Length).Aggregate(1, (a, b) => a * b);
-            return (Joint(fake.HeadProbabilities), Joint(real.HeadProbabilities), $"joint {string.Join(" x ", names)} label ({k} classes) of {net.Name}, {splits}");
+            return (c.JointProbabilities(fake.HeadProbabilities, names), c.JointProbabilities(real.HeadProbabilities, names),
+                    $"joint {string.Join(" x ", names)} label ({c.JointClassCount(names)} classes) of {net.Name}, {splits}");
         }
         return (fake.Probabilities, real.Probabilities, $"{net.Name} class softmax, {splits}");
     }

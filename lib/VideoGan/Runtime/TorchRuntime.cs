@@ -59,6 +59,18 @@ public static class TorchRuntime
         torch.set_num_threads(threads);
     }
 
+    /// <summary>The CPU's model name from /proc/cpuinfo (the process architecture where that cannot be read).</summary>
+    public static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+        }
+        catch (IOException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+        catch (UnauthorizedAccessException) { return RuntimeInformation.ProcessArchitecture.ToString(); }
+    }
+
     /// <summary>Versions, device and threads: what a report or a bug report needs.</summary>
     public static RuntimeDescription Describe()
     {
