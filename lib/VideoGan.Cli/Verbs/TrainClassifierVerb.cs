@@ -11,8 +11,9 @@ public sealed class TrainClassifierVerb : IVerb
     public string Usage => """
         videogan train-classifier --out FILE.pt [--domain moving-mnist|synthetic-faces] [--steps 2000] [--batch 32]
                                   [--lr 0.002] [--test-clips 3000] [--frames 16] [--seed 1] [--threads 2]
+                                  [--digit-frames 256]
           Trains the domain's two-stream (2+1)D clip classifier on clips rendered on the fly from the training split
-          (digits: the train digit pool; heads digit, digits, motion, direction; faces: motion, direction, skin, hair),
+          (digits: the train digit pool; heads digit, digits, motion, direction, slope; faces: motion, direction, skin, hair),
           measures it on held-out clips (the disjoint test pool) and writes FILE.pt (PyTorch state_dict) with FILE.json
           (architecture, held-out accuracy, this command, time, machine) beside it, both or neither. The shipped ones
           live in data/clip-classifiers/; write there only on purpose (--out data/clip-classifiers/moving-mnist.pt).
@@ -26,6 +27,7 @@ public sealed class TrainClassifierVerb : IVerb
             Domain = args.String("domain") ?? "moving-mnist",
             Steps = args.Int("steps", 2000), BatchSize = args.Int("batch", 32), LearningRate = args.Double("lr", 2e-3),
             TestClips = args.Int("test-clips", 3000), Frames = args.Int("frames", 16), Seed = args.Int("seed", 1),
+            DigitFrames = args.Int("digit-frames", 256),
         };
         string outPath = args.Required("out");
         if (!outPath.EndsWith(".pt", StringComparison.Ordinal)) throw new UsageException($"--out must name a .pt file, got '{outPath}'.");

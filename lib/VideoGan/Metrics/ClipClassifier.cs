@@ -169,6 +169,19 @@ public sealed class ClipClassifierModule : Module<Tensor, Tensor>
         return new ClassifierOutput(clip, frameFeat, logits, frameLogits);
     }
 
+    /// <summary>
+    /// Per-frame logits of per-frame head <paramref name="head"/> from the appearance stream alone, for prepared clips
+    /// <c>[B, C, T, S, S]</c> of any length: <c>[B*T, K]</c>, frames in clip-major order.
+    /// </summary>
+    public Tensor FrameLogits(Tensor prepared, int head)
+    {
+        if (!Config.Heads[head].PerFrame) throw new ArgumentException($"head '{Config.Heads[head].Name}' is not a per-frame head.");
+        long b = prepared.shape[0], t = prepared.shape[2];
+        var frames = prepared.permute(0, 2, 1, 3, 4).reshape(b * t, prepared.shape[1], prepared.shape[3], prepared.shape[4]);
+        var feat = stage4.call(stage3.call(stage2.call(stage1.call(frames)))).mean(new long[] { 2, 3 });
+        return heads[head].call(feat);
+    }
+
     /// <summary>Clip features.</summary>
     public override Tensor forward(Tensor clips) => Run(clips).Clip;
 

@@ -133,7 +133,8 @@ public static class Layers
 
 /// <summary>
 /// A DCGAN-style 2D image decoder built from upsample + conv: code <c>[N, inDim]</c> -> image <c>[N, C, H, W]</c>
-/// in [-1, 1] (tanh). Linear to the smallest map, then one <see cref="Layers.UpBlock2d"/> per doubling.
+/// in [-1, 1] (tanh), or ink in [0, 1] (<see cref="Output.Ink"/>). Linear to the smallest map, then one
+/// <see cref="Layers.UpBlock2d"/> per doubling.
 /// Used for the motion/shape generator's content image and the content/motion generator's frames.
 /// </summary>
 /// <remarks>Taught in notebooks/02-architecture.ipynb.</remarks>
@@ -145,10 +146,25 @@ public sealed class ImageDecoder : nn.Module<Tensor, Tensor>
     readonly Conv2d to_image;
     readonly long startChannels;
     readonly int start;
+    readonly Output output;
+
+    /// <summary>What the last layer gives.</summary>
+    public enum Output
+    {
+        /// <summary>tanh: values in [-1, 1].</summary>
+        Tanh,
+        /// <summary>
+        /// Ink in [0, 1]: max(0, (1 + e) sigmoid(x) - e), e = 0.02. Exactly 0 wherever the decoder is sure (x below about
+        /// -3.9), so a glyph has no faint background to show as a box once moved, yet every pixel still has a gradient
+        /// while it is undecided.
+        /// </summary>
+        Ink,
+    }
 
     /// <summary>Builds a decoder from <paramref name="inDim"/> to <paramref name="outChannels"/> x size x size; the last hidden layer has <paramref name="width"/> channels.</summary>
-    public ImageDecoder(int inDim, int outChannels, int size, int width) : base(nameof(ImageDecoder))
+    public ImageDecoder(int inDim, int outChannels, int size, int width, Output output = Output.Tanh) : base(nameof(ImageDecoder))
     {
+        this.output = output;
         var (s0, n) = Layers.SpatialLayout(size);
         start = s0;
         var chans = Layers.Pyramid(width, n + 1, decreasing: true); // n+1 levels: start map + one per doubling
@@ -167,6 +183,20 @@ public sealed class ImageDecoder : nn.Module<Tensor, Tensor>
     {
         var h = project.call(code).view(code.shape[0], startChannels, start, start);
         h = nn.functional.relu(project_bn.call(h));
-        return torch.tanh(to_image.call(blocks.call(h)));
+        var x = to_image.call(blocks.call(h));
+        if (output == Output.Tanh) return torch.tanh(x);
+        return nn.functional.relu(Scalars.Add(Scalars.Mul(torch.sigmoid(x), 1 + InkCut), -InkCut));
+    }
+
+    const double InkCut = 0.02;
+
+    /// <summary>
+    /// Biases the last layer so an <see cref="Output.Ink"/> decoder starts nearly empty (sigmoid(-2) = 0.12 instead of
+    /// 0.5 everywhere): strokes are drawn on black. Call after the network's weight initialisation.
+    /// </summary>
+    public void StartEmpty()
+    {
+        using var _ = torch.no_grad();
+        to_image.bias!.fill_(-2.0);
     }
 }

@@ -13,12 +13,15 @@ namespace VideoGan.Models;
 public sealed record ModelConfig
 {
     /// <summary>Generator kind: motion/shape (the case study), two-stream VideoGAN, MoCoGAN-style content/motion.</summary>
-    public const string MotionShape = "motion-shape", TwoStream = "two-stream", ContentMotion = "content-motion";
+    public const string MotionShape = "motion-shape", TwoStream = "two-stream", ContentMotion = "content-motion", MotionHeatmap = "motion-heatmap";
 
     /// <summary>The generator kinds <see cref="Generator"/> accepts.</summary>
-    public static readonly IReadOnlyList<string> GeneratorKinds = [MotionShape, TwoStream, ContentMotion];
+    public static readonly IReadOnlyList<string> GeneratorKinds = [MotionShape, TwoStream, ContentMotion, MotionHeatmap];
 
-    /// <summary>"motion-shape" | "two-stream" | "content-motion".</summary>
+    /// <summary>
+    /// "motion-shape" (rigid path from an MLP: the baseline) | "two-stream" | "content-motion" | "motion-heatmap" (the
+    /// case study's learned 3D-conv motion module: <see cref="MotionHeatmapGenerator"/>).
+    /// </summary>
     [JsonPropertyName("generator")] public string Generator { get; init; } = MotionShape;
     /// <summary>Frame height = width in pixels: 28, 32 or 64.</summary>
     [JsonPropertyName("size")] public int Size { get; init; } = 28;
@@ -56,12 +59,18 @@ public sealed record ModelConfig
     /// &lt;embed(y), features&gt; (Miyato and Koyama 2018), so every class must be drawn as its real examples look.
     /// </summary>
     [JsonPropertyName("classes")] public int Classes { get; init; } = 0;
+    /// <summary>Motion/heatmap: independently moving objects (glyphs) per clip, each with its own content code and heatmap (2 for Srivastava's two digits).</summary>
+    [JsonPropertyName("objects")] public int Objects { get; init; } = 1;
+    /// <summary>Motion/heatmap: largest rotation the pose maps can give, degrees (the data rotates up to 15).</summary>
+    [JsonPropertyName("maxRotation")] public double MaxRotation { get; init; } = 30;
+    /// <summary>Motion/heatmap: largest relative zoom the pose maps can give (0.3 = 70%..130%; the data zooms up to 15%).</summary>
+    [JsonPropertyName("maxZoom")] public double MaxZoom { get; init; } = 0.3;
 
     /// <summary>Whether the generator and discriminators are class-conditional (<see cref="Classes"/> &gt; 0).</summary>
     [JsonIgnore] public bool IsConditional => Classes > 0;
 
     /// <summary>The size of z's content block: z_content plus, when conditional, the class one-hot.</summary>
-    [JsonIgnore] public int ContentLatentDim => ContentDim + (Generator == MotionShape ? Classes : 0);
+    [JsonIgnore] public int ContentLatentDim => ContentDim * (Generator == MotionHeatmap ? Objects : 1) + (Generator is MotionShape or MotionHeatmap ? Classes : 0);
 
     /// <summary>The size of z that the configured generator takes (<see cref="VideoGeneratorBase.LatentDim"/>).</summary>
     [JsonIgnore]
@@ -89,7 +98,12 @@ public sealed record ModelConfig
         Check(MaxSpeed is >= 0 and <= 1, "maxSpeed", $"must be between 0 and 1 (got {MaxSpeed})");
         Check(ResidualFlow is >= 0 and <= 1, "residualFlow", $"must be between 0 and 1 (got {ResidualFlow})");
         Check(Classes is >= 0 and <= 1000 && Classes != 1, "classes", $"must be 0 (unconditional) or between 2 and 1000 (got {Classes})");
-        Check(Classes == 0 || Generator == MotionShape, "classes", $"(class conditioning) is built for generator \"{MotionShape}\" only; set it to 0 for \"{Generator}\"");
+        Check(Classes == 0 || Generator is MotionShape or MotionHeatmap, "classes", $"(class conditioning) is built for generators \"{MotionShape}\" and \"{MotionHeatmap}\" only; set it to 0 for \"{Generator}\"");
+        Check(Objects is >= 1 and <= 4, "objects", $"must be between 1 and 4 (got {Objects})");
+        Check(Objects == 1 || Generator == MotionHeatmap, "objects", $"(several moving objects) is built for generator \"{MotionHeatmap}\" only; set it to 1 for \"{Generator}\"");
+        Check(Objects == 1 || Classes == 0, "objects", $"must be 1 for a class-conditional generator (one class per clip; got {Objects} with model.classes = {Classes})");
+        Check(MaxRotation is >= 0 and <= 180, "maxRotation", $"must be between 0 and 180 degrees (got {MaxRotation})");
+        Check(MaxZoom is >= 0 and < 1, "maxZoom", $"must be at least 0 and below 1 (got {MaxZoom})");
         if (errors.Count > 0) throw new ArgumentException("Invalid model configuration: " + string.Join("; ", errors) + ".");
         return this;
     }

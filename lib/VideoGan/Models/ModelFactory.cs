@@ -10,6 +10,7 @@ public static class ModelFactory
         ModelConfig.MotionShape => new MotionShapeGenerator(config),
         ModelConfig.TwoStream => new TwoStreamGenerator(config),
         ModelConfig.ContentMotion => new ContentMotionGenerator(config),
+        ModelConfig.MotionHeatmap => new MotionHeatmapGenerator(config),
         var other => throw new ArgumentException($"model.generator \"{other}\" is unknown."),
     };
 

@@ -97,9 +97,20 @@ public sealed class SpectralNorm : nn.Module<Tensor, Tensor>
         }
     }
 
+    /// <summary>
+    /// Tensors that stand in for the layer's weight and bias (both, or null for none): the unrolled GAN's look-ahead
+    /// discriminator, whose weights are functions of the generator's parameters. While set, forwards use them and the
+    /// power iteration is paused (u, v are constants of the look-ahead).
+    /// </summary>
+    public (Tensor Weight, Tensor? Bias)? Override { get; set; }
+
+    /// <summary>The wrapped layer's bias, or null.</summary>
+    public Tensor? LayerBias => Bias;
+
     /// <summary>W / sigma(W) with the stored u, v; differentiable with respect to W.</summary>
     public Tensor NormalizedWeight()
     {
+        if (Override is { } o) return o.Weight / torch.dot(weight_u.clone(), torch.mv(WeightMatrix(o.Weight), weight_v.clone()));
         var w = Weight;
         if (training)
             using (torch.no_grad()) PowerIterate(WeightMatrix(w.detach()), PowerIterations);
@@ -128,7 +139,7 @@ public sealed class SpectralNorm : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var w = NormalizedWeight();
-        var b = Bias;
+        var b = Override is { } o ? o.Bias : Bias;
         switch (module)
         {
             case Linear:

@@ -14,6 +14,18 @@ public enum GanLossKind
     WganGp,
 }
 
+/// <summary>How the generator sees an unrolled discriminator (Metz et al. 2017). JSON names: "first-order", "differentiable".</summary>
+public enum UnrollMode
+{
+    /// <summary>G answers the look-ahead D (k extra Adam steps) as a fixed network: no gradient through D's updates.</summary>
+    FirstOrder,
+    /// <summary>
+    /// The paper's method: the k look-ahead steps are differentiable SGD steps (create_graph), so G's loss
+    /// back-propagates through them into G, including how D would react to G's change (the second-order terms).
+    /// </summary>
+    Differentiable,
+}
+
 /// <summary>
 /// GAN losses on discriminator logits of any shape (per clip <c>[B]</c>, per frame <c>[B*k]</c>): each term is a mean,
 /// so a video and a frame discriminator can be summed. Regularisers (WGAN-GP, R1) differentiate the discriminator

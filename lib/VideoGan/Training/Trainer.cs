@@ -13,11 +13,11 @@ namespace VideoGan.Training;
 /// atomic checkpoints, exact resume and a NaN guard.
 /// </summary>
 /// <remarks>
-/// <para>Unrolled GAN (Metz et al. 2017), first-order variant: before each generator update the discriminator takes
-/// <c>UnrollSteps</c> extra Adam steps on fresh batches (from a saved copy of its weights, buffers and optimiser state);
-/// the generator's loss is taken against that look-ahead discriminator and back-propagated through its (fixed) weights
-/// into the generator; then the discriminator is restored. The paper's full method also differentiates through the
-/// k updates (second-order terms); this implementation does not, which is the common practical choice.</para>
+/// <para>Unrolled GAN (Metz et al. 2017), two ways (<c>unrollMode</c>). First-order: before each generator update the
+/// discriminator takes <c>UnrollSteps</c> extra Adam steps on fresh batches (from a saved copy of its weights, buffers
+/// and optimiser state); the generator's loss is taken against that look-ahead discriminator as a fixed network; then
+/// the discriminator is restored. Differentiable (the paper's method): the k look-ahead steps are SGD steps kept in the
+/// autograd graph, so the generator's gradient also flows through them (<see cref="UnrollDifferentiably"/>).</para>
 /// <para>Determinism: weights come from <c>Seeding.SeedEverything(Seed)</c>; latents from the named stream "latent";
 /// the frame discriminator's frame choice and penalty interpolation from torch's global generator (saved too);
 /// data is a function of the step (see <see cref="IClipSource"/>). A checkpoint stores both torch RNG states, so a
@@ -183,7 +183,7 @@ public sealed class Trainer : IDisposable
         var gWatch = Stopwatch.StartNew();
         MemoryStream? dSnapshot = null;
         Tensor[]? dWeights = null;
-        if (Config.UnrollSteps > 0)
+        if (Config.UnrollSteps > 0 && Config.UnrollMode == UnrollMode.FirstOrder)
         {
             // Look ahead: remember D exactly (weights, buffers, Adam state), take k more D steps, let G answer that D.
             dSnapshot = new MemoryStream();
@@ -202,9 +202,17 @@ public sealed class Trainer : IDisposable
         using (var scope = NewDisposeScope())
         {
             foreach (var p in _dParameters) p.requires_grad_(false); // G's step needs no D weight gradients
+            var lookahead = Config.UnrollSteps > 0 && Config.UnrollMode == UnrollMode.Differentiable ? SpectralLayers() : null;
             try
             {
                 _optG.zero_grad();
+                if (lookahead is not null)
+                {
+                    var unrollWatch = Stopwatch.StartNew();
+                    UnrollDifferentiably(lookahead, stepIndex, ref dataMs);
+                    dMs += unrollWatch.Elapsed.TotalMilliseconds;
+                    gWatch.Restart();
+                }
                 var z = Generator.SampleLatent(Config.BatchSize, _latentRng).to(Device);
                 var fake = Generator.call(z);
                 var labels = Generator.ClassLabels(z); // the classes G was asked for (null: unconditional)
@@ -229,6 +237,7 @@ public sealed class Trainer : IDisposable
             finally
             {
                 foreach (var p in _dParameters) p.requires_grad_(true);
+                foreach (var layer in lookahead ?? []) layer.Override = null;
             }
         }
         if (dSnapshot is not null)
@@ -358,6 +367,64 @@ public sealed class Trainer : IDisposable
                                      frameLoss.item<float>(), penalty.item<float>(), classLoss.item<float>());
         dMs += watch.Elapsed.TotalMilliseconds;
         return result;
+    }
+
+    /// <summary>Every spectrally normalised layer of both discriminators, in a fixed order: the differentiable look-ahead's weights.</summary>
+    SpectralNorm[] SpectralLayers() =>
+        new nn.Module?[] { VideoDiscriminator, FrameDiscriminator }.Where(m => m is not null)
+            .SelectMany(m => m!.modules().OfType<SpectralNorm>()).ToArray();
+
+    /// <summary>
+    /// The differentiable look-ahead (Metz et al. 2017, eq. 5-7): from D's current weights theta_0, k SGD steps
+    /// theta_{i+1} = theta_i - unrollLr * dL_D(theta_i)/dtheta on fresh real batches and fresh fakes of the CURRENT G, each
+    /// step's gradient kept in the graph (create_graph), then theta_k is put in place of D's weights for G's loss. G's
+    /// gradient therefore includes how D would have answered G's change over k steps. D itself is not changed. Penalties
+    /// (R1, WGAN-GP) are left out of the look-ahead; u, v of the spectral norm are held.
+    /// </summary>
+    void UnrollDifferentiably(SpectralNorm[] layers, long stepIndex, ref double dataMs)
+    {
+        var theta = layers.Select(l => (W: l.Weight.detach().clone().requires_grad_(true), B: l.LayerBias?.detach().clone().requires_grad_(true))).ToArray();
+        for (int k = 0; k < Config.UnrollSteps; k++)
+        {
+            for (int i = 0; i < layers.Length; i++) layers[i].Override = theta[i];
+            var watch = Stopwatch.StartNew();
+            Tensor real;
+            Tensor? realLabels = null;
+            int subStep = Config.DiscriminatorSteps + k;
+            if (Config.Model.IsConditional)
+            {
+                var (clips, classes) = _data.LabeledBatch(stepIndex, subStep, Config.BatchSize);
+                real = clips.to(Device);
+                realLabels = classes!.to(Device);
+            }
+            else real = _data.Batch(stepIndex, subStep, Config.BatchSize).to(Device);
+            dataMs += watch.Elapsed.TotalMilliseconds;
+            var z = Generator.SampleLatent(Config.BatchSize, _latentRng).to(Device);
+            var fake = Generator.call(z);                                     // in the graph: theta_k depends on G
+            var fakeLabels = Generator.ClassLabels(z);
+            long b = real.shape[0];
+            var both = cat(new[] { real, fake }, 0);
+            var bothLabels = realLabels is null ? null : cat(new[] { realLabels, fakeLabels! }, 0);
+            var logits = VideoDiscriminator.Score(both, bothLabels);
+            var loss = GanLosses.DiscriminatorLoss(Config.Loss, logits.narrow(0, 0, b), logits.narrow(0, b, logits.shape[0] - b));
+            if (FrameDiscriminator is not null && Config.FrameDiscriminatorWeight > 0)
+            {
+                var frame = FrameDiscriminator.Score(both, bothLabels);
+                loss = loss + Config.FrameDiscriminatorWeight * GanLosses.DiscriminatorLoss(Config.Loss, frame.narrow(0, 0, b), frame.narrow(0, b, frame.shape[0] - b));
+            }
+            double value = loss.item<float>();
+            if (!double.IsFinite(value)) throw new TrainingDivergedException(stepIndex + 1, "d_loss (look-ahead)", value, LastCheckpoint);
+            var inputs = theta.SelectMany(t => t.B is null ? new[] { t.W } : new[] { t.W, t.B }).ToArray();
+            var grads = torch.autograd.grad(new[] { loss }, inputs, retain_graph: true, create_graph: true);
+            int g = 0;
+            for (int i = 0; i < theta.Length; i++)
+            {
+                var w = theta[i].W.sub(Scalars.Mul(grads[g++], Config.UnrollLr));
+                var bias = theta[i].B is null ? null : theta[i].B!.sub(Scalars.Mul(grads[g++], Config.UnrollLr));
+                theta[i] = (w, bias);
+            }
+        }
+        for (int i = 0; i < layers.Length; i++) layers[i].Override = theta[i];
     }
 
     /// <summary>Parameters and buffers of both discriminators, in a fixed order (for the unrolling snapshot).</summary>

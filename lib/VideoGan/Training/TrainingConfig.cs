@@ -36,7 +36,7 @@ public sealed record DataConfig
     public double Speed { get; init; } = 0.1;
     /// <summary>Relative per-clip speed spread (0 = fixed).</summary>
     public double SpeedJitter { get; init; }
-    /// <summary>Motion types drawn per clip ("bounce", "sway", "bob", "diagonal", "static", "rotate-zoom"); null = bounce.</summary>
+    /// <summary>Motion types drawn per clip ("bounce", "horizontal-sway", "vertical-bob", "diagonal", "static", "rotate-zoom"); null = bounce.</summary>
     public VideoGan.Data.MotionType[]? MotionTypes { get; init; }
 }
 
@@ -70,6 +70,11 @@ public sealed record TrainingConfig
     public int DiscriminatorSteps { get; init; } = 1;
     /// <summary>Unrolled GAN lookahead k (Metz et al. 2017); 0 = off.</summary>
     public int UnrollSteps { get; init; }
+    /// <summary>"first-order" (G answers a look-ahead D as a constant) or "differentiable" (the paper's: G's loss
+    /// back-propagates through the k look-ahead SGD steps; needs model.spectralNorm, no AC-GAN head).</summary>
+    public UnrollMode UnrollMode { get; init; } = UnrollMode.FirstOrder;
+    /// <summary>Learning rate of the differentiable look-ahead's SGD steps.</summary>
+    public double UnrollLr { get; init; } = 0.05;
     /// <summary>EMA decay of the generator's weights; 0 = no EMA.</summary>
     public double EmaDecay { get; init; } = 0.999;
     /// <summary>Weight of the WGAN-GP penalty (used when <see cref="Loss"/> is wgan-gp).</summary>
@@ -181,6 +186,12 @@ public sealed record TrainingConfig
         if (Steps < 0) Fail("steps", Steps, "must be >= 0");
         if (DiscriminatorSteps < 1) Fail("discriminatorSteps", DiscriminatorSteps, "must be >= 1");
         if (UnrollSteps < 0) Fail("unrollSteps", UnrollSteps, "must be >= 0 (0 = off)");
+        if (!Enum.IsDefined(UnrollMode)) Fail("unrollMode", UnrollMode, "use first-order or differentiable");
+        if (!(UnrollLr > 0 && UnrollLr <= 10)) Fail("unrollLr", UnrollLr, "must be in (0, 10]");
+        if (UnrollSteps > 0 && UnrollMode == UnrollMode.Differentiable && Model is { SpectralNorm: false })
+            Fail("unrollMode", "differentiable", "needs model.spectralNorm true (the look-ahead replaces the spectrally normalised layers' weights; batch norm has no such path)");
+        if (UnrollSteps > 0 && UnrollMode == UnrollMode.Differentiable && AuxiliaryClassWeight > 0)
+            Fail("unrollMode", "differentiable", "does not unroll the AC-GAN class head; set auxiliaryClassWeight to 0 or unrollMode to first-order");
         if (!(EmaDecay >= 0 && EmaDecay < 1)) Fail("emaDecay", EmaDecay, "must be in [0, 1) (0 = off)");
         if (!(GradientPenaltyWeight >= 0)) Fail("gradientPenaltyWeight", GradientPenaltyWeight, "must be >= 0");
         if (!(R1Gamma >= 0)) Fail("r1Gamma", R1Gamma, "must be >= 0 (0 = off)");

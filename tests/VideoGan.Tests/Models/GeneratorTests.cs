@@ -173,6 +173,7 @@ public class GeneratorTests
     [InlineData(ModelConfig.MotionShape)]
     [InlineData(ModelConfig.TwoStream)]
     [InlineData(ModelConfig.ContentMotion)]
+    [InlineData(ModelConfig.MotionHeatmap)]
     public void GradientsReachEveryGeneratorParameter(string kind)
     {
         using var scope = torch.NewDisposeScope();

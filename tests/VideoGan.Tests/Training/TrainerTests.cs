@@ -140,6 +140,37 @@ public class TrainerTests
     }
 
     [Fact]
+    public void Differentiable_unrolling_leaves_D_alone_and_shows_G_the_look_ahead_D()
+    {
+        var plain = TrainingTestKit.Tiny(steps: 1) with { EmaDecay = 0 };
+        using var a = new Trainer(plain, null, TrainingTestKit.Noise());
+        a.TrainStep();
+        var unrolled = plain with { UnrollSteps = 2, UnrollMode = UnrollMode.Differentiable };
+        StepRecord Run(double lr, out float[] d, out float[] g)
+        {
+            using var t = new Trainer(unrolled with { UnrollLr = lr }, null, TrainingTestKit.Noise());
+            var r = t.TrainStep();
+            d = TrainingTestKit.Flat(t.VideoDiscriminator);
+            g = TrainingTestKit.Flat(t.Generator);
+            return r;
+        }
+        var tiny = Run(1e-7, out var dTiny, out _);
+        var tinier = Run(1e-8, out _, out _);
+        var big = Run(2.0, out var dBig, out var gBig);
+        // D's own update is the plain one: the look-ahead's weights were stand-ins, never written back.
+        Assert.Equal(TrainingTestKit.Flat(a.VideoDiscriminator), dTiny);
+        Assert.Equal(dTiny, dBig);
+        // A vanishing look-ahead step is D itself; a real one is another D, and G's loss is taken against it.
+        Assert.Equal(tinier.GLoss, tiny.GLoss, 4);
+        Assert.True(Math.Abs(big.GLoss - tiny.GLoss) > 1e-3, $"G loss {big.GLoss} against the look-ahead D equals {tiny.GLoss} against D");
+        Assert.All(gBig, v => Assert.True(float.IsFinite(v)));
+        Assert.True(big.DMs > 0);
+        // The look-ahead needs spectrally normalised layers to stand in for.
+        var e = Assert.Throws<InvalidDataException>(() => (unrolled with { Model = unrolled.Model with { SpectralNorm = false } }).Validate());
+        Assert.Contains("unrollMode", e.Message);
+    }
+
+    [Fact]
     public void Run_writes_logs_samples_checkpoints_and_reports_progress()
     {
         string dir = TrainingTestKit.TempDir();
