@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using VideoGan.Runtime;
 using static TorchSharp.torch;
 
 namespace VideoGan.Models;
@@ -34,20 +35,46 @@ public sealed class VideoDiscriminator : VideoDiscriminatorBase
             layers.Add(($"lrelu{i + 1}", nn.LeakyReLU(0.2)));
             cin = chans[i];
         }
-        layers.Add(("score", Layers.MaybeSN(nn.Conv3d(cin, 1, (tLast, s0, s0)), sn)));
+        // Minibatch standard deviation (Karras et al. 2018) adds one channel before the score: how much the clips of a
+        // group differ, so a generator that draws one digit for every z is caught by the spread it lacks.
+        layers.Add(("score", Layers.MaybeSN(nn.Conv3d(cin + (c.MinibatchStd ? 1 : 0), 1, (tLast, s0, s0)), sn)));
         net = nn.Sequential(layers);
         class_projection = Layers.ClassProjection(c, cin);
         RegisterComponents();
         Layers.InitDcgan(this);
     }
 
+    /// <summary>Clips per minibatch-std group: consecutive clips, so the real and the fake halves of a batch never mix.</summary>
+    public const int MinibatchStdGroup = 4;
+
     /// <summary>Clip <c>[B, C, T, H, W]</c> (and classes <c>[B]</c> when conditional) -> logits <c>[B]</c>.</summary>
     public override Tensor Score(Tensor video, Tensor? labels)
     {
         CheckVideo(video);
-        if (class_projection is null && labels is null) return net.call(video).view(-1);
-        var (features, logits) = Layers.FeaturesAndLogits(net, video);
+        if (!Config.MinibatchStd && class_projection is null && labels is null) return net.call(video).view(-1);
+        var modules = net.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        var x = video;
+        for (int i = 0; i < modules.Length - 1; i++) x = modules[i].call(x);
+        var features = x;
+        if (Config.MinibatchStd) x = torch.cat(new[] { x, MinibatchStd(x) }, 1);
+        var logits = modules[^1].call(x).view(-1);
         return Layers.AddClassProjection(nameof(VideoDiscriminator), Config, logits, features, class_projection, labels);
+    }
+
+    /// <summary>
+    /// The minibatch-std channel of features <c>[B, C, T, H, W]</c>: per group of <see cref="MinibatchStdGroup"/>
+    /// consecutive clips (fewer when B is not a multiple), the std over the group of every feature, averaged to one number,
+    /// broadcast to <c>[B, 1, T, H, W]</c>.
+    /// </summary>
+    public static Tensor MinibatchStd(Tensor x)
+    {
+        long b = x.shape[0];
+        long g = Enumerable.Range(1, MinibatchStdGroup).Reverse().First(k => b % k == 0);
+        if (g == 1) return torch.zeros(new long[] { b, 1, x.shape[2], x.shape[3], x.shape[4] }, dtype: x.dtype, device: x.device);
+        var y = x.view(b / g, g, x.shape[1], x.shape[2], x.shape[3], x.shape[4]);
+        y = y.sub(y.mean(new long[] { 1 }, keepdim: true));
+        var std = Scalars.Add(y.pow(Scalars.Two).mean(new long[] { 1 }), 1e-8).sqrt().mean(new long[] { 1, 2, 3, 4 }); // [B/g]
+        return std.repeat_interleave(g).view(b, 1, 1, 1, 1).expand(b, 1, x.shape[2], x.shape[3], x.shape[4]);
     }
 }
 

@@ -59,6 +59,8 @@ public sealed record ModelConfig
     /// &lt;embed(y), features&gt; (Miyato and Koyama 2018), so every class must be drawn as its real examples look.
     /// </summary>
     [JsonPropertyName("classes")] public int Classes { get; init; } = 0;
+    /// <summary>Minibatch standard deviation (Karras et al. 2018) before the video discriminator's score: a feature against mode collapse.</summary>
+    [JsonPropertyName("minibatchStd")] public bool MinibatchStd { get; init; }
     /// <summary>Motion/heatmap: independently moving objects (glyphs) per clip, each with its own content code and heatmap (2 for Srivastava's two digits).</summary>
     [JsonPropertyName("objects")] public int Objects { get; init; } = 1;
     /// <summary>Motion/heatmap: largest rotation the pose maps can give, degrees (the data rotates up to 15).</summary>

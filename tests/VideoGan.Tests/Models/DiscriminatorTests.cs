@@ -65,4 +65,29 @@ public class DiscriminatorTests
         foreach (var (name, p) in d.named_parameters())
             Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0, $"{name} has no gradient");
     }
+
+    [Fact]
+    public void MinibatchStdMeasuresTheSpreadOfEachGroupOfConsecutiveClips()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(2);
+        // Eight clips: four identical (a collapsed half) then four different ones; groups are 0-3 and 4-7.
+        var same = torch.randn(new long[] { 1, 3, 2, 2, 2 }).expand(4, 3, 2, 2, 2);
+        var varied = torch.randn(new long[] { 4, 3, 2, 2, 2 }) * 2;
+        var s = VideoDiscriminator.MinibatchStd(torch.cat(new[] { same, varied }, 0));
+        Assert.Equal(new long[] { 8, 1, 2, 2, 2 }, s.shape);
+        Assert.True(s.narrow(0, 0, 4).max().item<float>() < 1e-3f, "identical clips have no spread");
+        // The std over a group of 4 of N(0, 4) draws (population form) averages about 2 * sqrt(3/4) * c4: well above 1.
+        float spread = s[4, 0, 0, 0, 0].item<float>();
+        Assert.InRange(spread, 1.0f, 2.5f);
+        Assert.True(torch.allclose(s.narrow(0, 4, 4), torch.full(new long[] { 4, 1, 2, 2, 2 }, spread)));
+        // The discriminator with it scores a batch and trains.
+        var c = new ModelConfig { DiscriminatorWidth = 4, MinibatchStd = true };
+        using var d = ModelFactory.CreateVideoDiscriminator(c);
+        var x = torch.rand(new long[] { 8, 1, 16, 28, 28 }) * 2 - 1;
+        var logits = d.call(x);
+        Assert.Equal(new long[] { 8 }, logits.shape);
+        logits.sum().backward();
+        Assert.All(d.named_parameters(), p => Assert.True(p.parameter.grad is not null && p.parameter.grad.abs().sum().item<float>() > 0, p.name));
+    }
 }
