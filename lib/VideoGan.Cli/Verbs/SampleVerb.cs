@@ -9,18 +9,20 @@ public sealed class SampleVerb : IVerb
     public string Name => "sample";
     public string Summary => "draw clips from a checkpoint / run / shipped generator: GIFs + .npy (and digit quality numbers)";
     public string Usage => """
-        videogan sample --checkpoint <file.ckpt|runs/NAME|digits> --count N --out DIR [--seed S] [--fps F] [--evaluate]
-                        [--digit D] [--export DIR2]
+        videogan sample --checkpoint <file.ckpt|runs/NAME|NAME> --count N --out DIR [--seed S] [--fps F] [--evaluate]
+                        [--json FILE] [--digit D] [--export DIR2]
 
           --checkpoint  a checkpoint file, a run folder (newest checkpoint), an exported generator folder,
-                        or "digits" for the shipped digits generator (data/trained/digits); EMA weights when present
+                        or the name of a shipped generator (data/trained/NAME, e.g. digits); EMA weights when present
           --count       clips to draw (default 16)
           --out         folder for samples.gif (grid), clip-NNN.gif and samples.npy (uint8 [N, C, T, H, W], recorded in
                         samples.npy.layout.json)
           --seed        latent seed (default 0)
           --digit       class-conditional generators (model.classes > 0): draw only this class (default: uniform)
-          --evaluate    digits generators only: classify every frame with the shipped DigitClassifier and compare
-                        motion with real clips; writes quality.json
+          --evaluate    measure the clips as data/trained/README.md does: the domain's clip classifier
+                        (data/clip-classifiers), --count generated vs --count real test-digit clips, the FVD floor,
+                        confident frames, class shares, speed, grey pixels, motion k-NN in z_motion, and the case
+                        study's bars; writes quality.json in --out (and --json FILE)
           --export      also write the checkpoint's EMA generator and config into DIR2 (the small form that
                         TrainedModels.LoadGenerator and data/trained/digits use)
         """;
@@ -61,7 +63,20 @@ public sealed class SampleVerb : IVerb
         Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed}" +
                           (classes is null ? ")" : digit is null ? ", classes drawn uniformly)" : $", class {digit})"));
 
-        if (evaluate)
+        if (evaluate && Metrics.ClipClassifier.FindShipped(Experiments.ExperimentData.FeatureDomain(Sampling.LoadConfig(source).Data)) is { } classifierPath)
+        {
+            // The case study's numbers: the domain's clip classifier, N generated vs N real test-digit clips, the FVD floor.
+            var config = Sampling.LoadConfig(source);
+            using var classifier = Metrics.ClipClassifier.Load(classifierPath);
+            var options = new Experiments.GeneratorQualityOptions { Clips = count, Seed = seed };
+            var report = Experiments.GeneratorQuality.Measure(generator, config.Data, classifier, $"{source} ({count} clips, latent seed {seed})", options);
+            report.Save(Path.Combine(outDir, "quality.json"));
+            using (var real = Experiments.ExperimentData.HeldOutClips(config.Data, 12, options.RealSeed))
+                Visualization.Clip.FromTensor(real).SavePng(Path.Combine(outDir, "real-frames.png"), scale: generator.Size <= 32 ? 3 : 2);
+            if (args.String("json") is { } json) report.Save(json);
+            Console.WriteLine(report.ToTable());
+        }
+        else if (evaluate)
         {
             if (generator.Channels != 1 || generator.Size != 28)
                 throw new UsageException("--evaluate measures single-digit 28x28 clips (the digits preset); this generator makes " +

@@ -70,6 +70,9 @@ public sealed class MotionHeatmapGenerator : VideoGeneratorBase
             // DCGAN's N(0, 0.02) would give flat heatmaps (every object at the centre, still); unit-scale logits instead
             // start each clip at its own place with its own drift, as real clips do.
             nn.init.normal_(motion_out.weight, 0, HeatInitScale / Math.Sqrt(motionChannels / 2 * 27));
+            // Pose maps start at zero (no rotation, no zoom): a glyph is learned upright before it learns to turn.
+            for (int k = 0; k < c.Objects; k++)
+                motion_out.weight.narrow(0, 3 * k + 1, 2).zero_();
         }
     }
 
@@ -93,6 +96,9 @@ public sealed class MotionHeatmapGenerator : VideoGeneratorBase
             codes = torch.cat(new[] { codes, z.narrow(1, c.ContentDim, c.Classes).unsqueeze(1) }, 2); // one object (validated)
         return (codes, z.narrow(1, LatentDim - c.MotionDim, c.MotionDim));
     }
+
+    /// <inheritdoc/>
+    public override Tensor? MotionCode(Tensor z) => SplitLatent(z).Motion;
 
     /// <summary>z ~ N(0, I), except that a conditional generator's class block is the one-hot of a uniformly drawn class.</summary>
     public override Tensor SampleLatent(long batch, torch.Generator? g = null)
@@ -127,7 +133,21 @@ public sealed class MotionHeatmapGenerator : VideoGeneratorBase
     {
         long b = contentCodes.shape[0], k = contentCodes.shape[1];
         var ink = shape.call(contentCodes.reshape(b * k, contentCodes.shape[2]));
+        // The outer ring of the glyph canvas is held at zero: convolutions see their zero padding there and draw a faint
+        // frame, which moving the glyph would carry along as a box (measured in the first pilot).
+        ink = ink.mul(GlyphWindow(ink.shape[2], ink.dtype, ink.device));
         return ink.view(b, k, ink.shape[1], ink.shape[2], ink.shape[3]);
+    }
+
+    /// <summary>Pixels of the glyph canvas's border ring held at zero: size / 14 (2 at 28 px, 4 at 64 px).</summary>
+    public static int GlyphBorder(int size) => Math.Max(1, size / 14);
+
+    static Tensor GlyphWindow(long size, ScalarType dtype, Device device)
+    {
+        int r = GlyphBorder((int)size);
+        var w = torch.zeros(new long[] { size }, dtype: dtype, device: device);
+        w.narrow(0, r, size - 2 * r).fill_(1.0);
+        return w.view(1, 1, size, 1).mul(w.view(1, 1, 1, size));
     }
 
     /// <summary>The motion representation <c>[B, 3K, T, H', W']</c>: per object heatmap logits, rotation and zoom maps (pre-activation).</summary>

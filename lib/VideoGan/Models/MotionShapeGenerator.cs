@@ -74,6 +74,9 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         return (z.narrow(1, 0, Config.ContentLatentDim), z.narrow(1, Config.ContentLatentDim, Config.MotionDim));
     }
 
+    /// <inheritdoc/>
+    public override Tensor? MotionCode(Tensor z) => SplitLatent(z).Motion;
+
     /// <summary>z ~ N(0, I), except that a conditional generator's class block is the one-hot of a uniformly drawn class.</summary>
     public override Tensor SampleLatent(long batch, torch.Generator? g = null)
     {

@@ -47,6 +47,12 @@ public abstract class VideoGeneratorBase : nn.Module<Tensor, Tensor>
     public virtual Tensor WithClasses(Tensor z, Tensor labels) =>
         throw new InvalidOperationException($"{GetType().Name} is not class-conditional (model.classes = 0): it has no class to set.");
 
+    /// <summary>
+    /// The part of z that decides the motion, <c>[B, D]</c> (z_motion), for latent analysis; null when the generator has no
+    /// clip-level motion code (the content/motion generator's motion is a per-frame sequence).
+    /// </summary>
+    public virtual Tensor? MotionCode(Tensor z) => null;
+
     /// <summary>Named intermediate streams for display, each <c>[B, C, T, H, W]</c> in [-1, 1] (C = 1 or 3), plus "video".</summary>
     public abstract IReadOnlyDictionary<string, Tensor> Streams(Tensor z);
 

@@ -76,7 +76,7 @@ public static class Sampling
     /// </summary>
     public static VideoGeneratorBase LoadGenerator(string source)
     {
-        if (source is "digits" or "trained:digits") return TrainedModels.LoadDigitsGenerator();
+        if (ShippedFolder(source) is { } shipped) return TrainedModels.LoadGenerator(shipped);
         if (System.IO.Directory.Exists(source) && File.Exists(Path.Combine(source, TrainedModels.GeneratorFile))) return TrainedModels.LoadGenerator(source);
         string checkpoint = File.Exists(source) ? source
             : System.IO.Directory.Exists(source) ? Checkpoints.Latest(source) ?? throw new FileNotFoundException($"Run folder '{source}' has no checkpoints.")
@@ -86,6 +86,29 @@ public static class Sampling
         Checkpoints.LoadGenerator(checkpoint, g, preferEma: true);
         g.eval();
         return g;
+    }
+
+    /// <summary>
+    /// The folder of a shipped generator named <paramref name="source"/> ("digits", "trained:digits-motion", ...: a folder
+    /// of data/trained with a generator in it), or null when it names none.
+    /// </summary>
+    public static string? ShippedFolder(string source)
+    {
+        string name = source.StartsWith("trained:", StringComparison.Ordinal) ? source["trained:".Length..] : source;
+        if (name.Length == 0 || name.IndexOfAny(new[] { '/', '\\', '.' }) >= 0) return null;
+        string folder = Path.Combine(TrainedModels.Directory, name);
+        return File.Exists(Path.Combine(folder, TrainedModels.GeneratorFile)) ? folder : null;
+    }
+
+    /// <summary>The training config behind <paramref name="source"/> (any form <see cref="LoadGenerator"/> accepts).</summary>
+    public static TrainingConfig LoadConfig(string source)
+    {
+        if (ShippedFolder(source) is { } shipped) return TrainedModels.LoadDigitsConfig(shipped);
+        if (System.IO.Directory.Exists(source) && File.Exists(Path.Combine(source, TrainedModels.ConfigFile)) && File.Exists(Path.Combine(source, TrainedModels.GeneratorFile)))
+            return TrainedModels.LoadDigitsConfig(source);
+        string checkpoint = File.Exists(source) ? source
+            : Checkpoints.Latest(source) ?? throw new FileNotFoundException($"'{source}' is neither a checkpoint, a run folder, an exported generator folder nor a shipped generator's name.", source);
+        return Checkpoints.ReadConfig(checkpoint);
     }
 
     /// <summary><paramref name="count"/> clips <c>[N, C, T, H, W]</c> in [-1, 1] (CPU) from latents of the named stream "samples" of <paramref name="seed"/>.</summary>
@@ -99,6 +122,14 @@ public static class Sampling
     public static (TorchSharp.torch.Tensor Video, TorchSharp.torch.Tensor? Classes) GenerateWithClasses(VideoGeneratorBase generator, int count, int seed = 0,
                                                                                                     int batchSize = 64, int? digit = null)
     {
+        var drawn = Draw(generator, count, seed, batchSize, digit);
+        drawn.Latents.Dispose();
+        return (drawn.Video, drawn.Classes);
+    }
+
+    /// <summary>Clips, the latents they came from <c>[N, LatentDim]</c> and their classes (see <see cref="GenerateWithClasses"/>).</summary>
+    public static GeneratedClips Draw(VideoGeneratorBase generator, int count, int seed = 0, int batchSize = 64, int? digit = null)
+    {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Sample count must be at least 1.");
         if (digit is not null && !generator.Config.IsConditional)
             throw new ArgumentException($"Asking for class {digit} needs a class-conditional generator (model.classes > 0); this one is unconditional.", nameof(digit));
@@ -108,20 +139,22 @@ public static class Sampling
         using var _ = TorchSharp.torch.no_grad();
         using var rng = Runtime.Seeding.CreateGenerator(seed, "samples");
         var parts = new List<TorchSharp.torch.Tensor>();
+        var latents = new List<TorchSharp.torch.Tensor>();
         var classes = new List<TorchSharp.torch.Tensor>();
         for (int i = 0; i < count; i += batchSize)
         {
             var z = generator.SampleLatent(Math.Min(batchSize, count - i), rng);
             if (digit is { } wanted) z = generator.WithClasses(z, TorchSharp.torch.full(z.shape[0], (long)wanted));
             parts.Add(generator.call(z).cpu());
+            latents.Add(z.cpu());
             if (generator.ClassLabels(z) is { } labels) classes.Add(labels.cpu());
         }
-        return (TorchSharp.torch.cat(parts, 0), classes.Count > 0 ? TorchSharp.torch.cat(classes, 0) : null);
+        return new GeneratedClips(TorchSharp.torch.cat(parts, 0), TorchSharp.torch.cat(latents, 0), classes.Count > 0 ? TorchSharp.torch.cat(classes, 0) : null);
     }
 
     /// <summary>
     /// Writes <c>samples.gif</c> (all clips as a grid), <c>clip-NNN.gif</c> for the first <paramref name="maxSingleGifs"/>
-    /// clips and <c>samples.npy</c> (uint8 <c>[N, C, T, H, W]</c>) into <paramref name="directory"/>; returns the paths.
+    /// clips, <c>frames.png</c> (the first 12 clips' frames, enlarged) and <c>samples.npy</c> (uint8 <c>[N, C, T, H, W]</c>) into <paramref name="directory"/>; returns the paths.
     /// </summary>
     public static IReadOnlyList<string> Write(TorchSharp.torch.Tensor video, string directory, int fps = 8, int maxSingleGifs = 64)
     {
@@ -137,9 +170,19 @@ public static class Sampling
             clip.Slice(i, 1).SaveGif(p, fps: fps, scale: 4);
             paths.Add(p);
         }
+        // Enlarged frames to look at (one row per clip, one column per frame): what a person judges the model by.
+        string png = Path.Combine(directory, "frames.png");
+        clip.Slice(0, Math.Min(clip.Batch, 12)).SavePng(png, scale: clip.Height <= 32 ? 3 : 2);
+        paths.Add(png);
         string npy = Path.Combine(directory, "samples.npy");
         using (var bytes = clip.ToTensor()) Data.Npy.Write(npy, bytes);
         paths.Add(npy);
         return paths;
     }
 }
+
+/// <summary>Clips drawn from a generator with what they were drawn from.</summary>
+/// <param name="Video">The clips <c>[N, C, T, H, W]</c> in [-1, 1] (CPU).</param>
+/// <param name="Latents">Their latents z <c>[N, LatentDim]</c> (CPU).</param>
+/// <param name="Classes">The class each was asked for <c>[N]</c>, or null (unconditional).</param>
+public sealed record GeneratedClips(TorchSharp.torch.Tensor Video, TorchSharp.torch.Tensor Latents, TorchSharp.torch.Tensor? Classes);

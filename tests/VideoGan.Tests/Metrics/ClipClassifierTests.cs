@@ -27,7 +27,7 @@ public class ClipClassifierTests
         var outer = (o.HeadProbabilities["digit"].unsqueeze(2) * o.HeadProbabilities["motion"].unsqueeze(1)).flatten(1);
         Assert.True(torch.allclose(outer, o.Probabilities));
         // Single-label heads only: the multi-label "digits" head never becomes a histogram or an IS label.
-        Assert.Equal(new[] { "digit", "direction", "motion" }, o.HeadProbabilities.Keys.Order().ToArray());
+        Assert.Equal(new[] { "digit", "direction", "motion", "slope" }, o.HeadProbabilities.Keys.Order().ToArray());
         using var rgb = torch.rand(new long[] { 2, 3, 8, 64, 64 }) * 2 - 1;   // RGB is averaged to gray
         Assert.Equal(new long[] { 2, 20 }, net.Forward(rgb).Features.shape);
         // The trajectory stream's input: the ink centre moves with the ink (a square drifting right).
@@ -69,6 +69,19 @@ public class ClipClassifierTests
         Assert.Equal(6, ClipClassifierTraining.DirectionClass(L(MotionType.VerticalBob, 270)));
         Assert.Equal(8, ClipClassifierTraining.DirectionClass(L(MotionType.Static, double.NaN)));
         Assert.Equal(8, ClipClassifierTraining.DirectionClass(L(MotionType.RotateZoom, double.NaN)));
+        // The slope folds a heading into [0, 90] degrees (a bounce keeps it): 45 for every diagonal, 5-degree bins.
+        string Slope(MotionType m, double deg) => ClipClassifierTraining.SlopeClasses[ClipClassifierTraining.SlopeClass(L(m, deg))];
+        foreach (double d in new[] { 45.0, 135, 225, 315 }) Assert.Equal("45deg", Slope(MotionType.Diagonal, d));
+        Assert.Equal("40deg", Slope(MotionType.Bounce, 40));
+        Assert.Equal("40deg", Slope(MotionType.Bounce, 180 - 40));       // reflected off a side wall
+        Assert.Equal("40deg", Slope(MotionType.Bounce, -40));            // reflected off the floor
+        Assert.Equal("0deg", Slope(MotionType.Bounce, 182));
+        Assert.Equal("90deg", Slope(MotionType.Bounce, 268));
+        Assert.Equal("0deg", Slope(MotionType.HorizontalSway, 180));
+        Assert.Equal("90deg", Slope(MotionType.VerticalBob, 90));
+        Assert.Equal("none", Slope(MotionType.Static, double.NaN));
+        Assert.Equal("none", Slope(MotionType.RotateZoom, double.NaN));
+        Assert.Equal(20, ClipClassifierTraining.SlopeClasses.Length);
     }
 
     [Fact]
@@ -79,13 +92,16 @@ public class ClipClassifierTests
         {
             var lines = new List<string>();
             string path = Path.Combine(dir, "tiny.pt");
-            var report = ClipClassifierTraining.Train(new ClipClassifierTrainingOptions { Steps = 30, BatchSize = 8, TestClips = 30, Seed = 3 },
+            var report = ClipClassifierTraining.Train(new ClipClassifierTrainingOptions { Steps = 30, BatchSize = 8, TestClips = 30, Seed = 3, DigitFrames = 16 },
                                                       path, "test", lines.Add);
             double first = double.Parse(lines.First(l => l.Contains("step 1/")).Split("loss ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(report.FinalLoss < first, $"loss {first} -> {report.FinalLoss}");
             Assert.True(File.Exists(path) && File.Exists(Path.ChangeExtension(path, ".json")));
             Assert.DoesNotContain(Directory.GetFiles(dir), f => !f.EndsWith(".pt") && !f.EndsWith(".json")); // no temporary files left
             Assert.Contains("motion/28px-casestudy", report.HeldOutAccuracy.Keys);
+            Assert.Contains(report.HeldOutAccuracy.Keys, k => k.StartsWith("motion=", StringComparison.Ordinal)); // recall per true class
+            Assert.Contains("slope", report.HeldOutAccuracy.Keys);
+            Assert.Contains("16 single frames", report.TrainingData);
             Assert.Equal(30, report.HeldOutClips.Values.Sum());
             using var net = ClipClassifier.Load(path, torch.CPU);
             Assert.Equal(report.WeightsSha256, net.WeightsSha256);

@@ -37,7 +37,7 @@ public class EvaluationTests
             Assert.Null(rr.Temporal.FlickerRatio);
             Assert.Contains("flicker_ratio", rr.NotApplicable.Keys);
             Assert.Equal(0.0, rr.GreyFractionGenerated); Assert.Equal(0.0, rr.GreyFractionReal);
-            Assert.Equal(new[] { "digit", "direction", "motion" }, rr.Heads.Keys.ToArray());
+            Assert.Equal(new[] { "digit", "direction", "motion", "slope" }, rr.Heads.Keys.ToArray());
             Assert.Contains("joint digit x motion label (60 classes)", rr.Is3dLabel);
 
             string json = Path.Combine(dir, "r.json");

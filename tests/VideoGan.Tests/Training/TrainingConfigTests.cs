@@ -9,6 +9,8 @@ public class TrainingConfigTests
     [InlineData("moving-mnist", 64, 16)]
     [InlineData("faces", 64, 16)]
     [InlineData("smoke", 28, 4)]
+    [InlineData("digits-motion", 28, 32)]
+    [InlineData("moving-mnist-motion", 64, 16)]
     public void Presets_load_and_validate(string name, int size, int batch)
     {
         var c = ConfigPresets.Load(name);
@@ -17,6 +19,13 @@ public class TrainingConfigTests
         Assert.Equal(size, c.Data.Size);
         Assert.Equal(batch, c.BatchSize);
         Assert.Contains(name, ConfigPresets.Names);
+        // The learned-motion presets mix every motion type, unconditionally.
+        if (name.EndsWith("-motion", StringComparison.Ordinal))
+        {
+            Assert.Equal(Enum.GetValues<VideoGan.Data.MotionType>().Order(), c.Data.MotionTypes!.Order());
+            Assert.Equal(VideoGan.Models.ModelConfig.MotionHeatmap, c.Model.Generator);
+            Assert.False(c.Model.IsConditional);
+        }
     }
 
     [Fact]
