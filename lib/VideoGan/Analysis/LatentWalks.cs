@@ -186,6 +186,53 @@ public static class LatentWalks
         return new LoopClip(video, TemporalDiagnostics.Measure(video));
     }
 
+    /// <summary>
+    /// Loop mode for a generator with a clip-level motion code (the motion-heatmap and motion/shape generators): the
+    /// content is kept and z_motion is moved, by <paramref name="steps"/> Adam steps, until the clip's last frame meets its
+    /// first (mean |x[T-1] - x[0]|), with a pull <paramref name="prior"/> * |z_motion|^2 / D towards the prior so the code
+    /// stays where the generator was trained. The result is a clip of the generator's own motion that closes on itself:
+    /// played repeatedly (frames 0 .. T-2) it has no jump. Returns <c>[B, C, T, H, W]</c> and the moved latents.
+    /// </summary>
+    public static (Tensor Video, Tensor Latents) CloseLoops(VideoGeneratorBase g, Tensor z, int steps = 80, double lr = 0.05, double prior = 0.01)
+    {
+        ArgumentNullException.ThrowIfNull(g);
+        if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), "CloseLoops needs at least one step.");
+        var device = g.parameters().First().device;
+        z = z.to(device);
+        if (g.MotionCode(z) is not { } code0)
+            throw new ArgumentException($"{g.GetType().Name} has no clip-level motion code to move; loops of it come from LatentCircle or MotionCodeLoop.");
+        int md = (int)code0.shape[1], cd = g.LatentDim - md;
+        bool wasTraining = g.training;
+        g.eval();
+        var frozen = g.parameters().Select(p => (p, p.requires_grad)).ToArray();
+        foreach (var (p, _) in frozen) p.requires_grad_(false);
+        try
+        {
+            using var scope = NewDisposeScope();
+            var content = z.narrow(1, 0, cd).detach();
+            var motion = new TorchSharp.Modules.Parameter(code0.detach().clone(), requires_grad: true);
+            using var opt = torch.optim.Adam(new[] { motion }, lr);
+            for (int i = 0; i < steps; i++)
+            {
+                using var step = NewDisposeScope();
+                opt.zero_grad();
+                var video = g.call(torch.cat(new[] { content, motion }, 1));
+                var gap = (video.select(2, video.shape[2] - 1) - video.select(2, 0)).abs().mean();
+                var loss = gap + motion.pow(2).mean() * prior;
+                loss.backward();
+                opt.step();
+            }
+            using var _ = torch.no_grad();
+            var latents = torch.cat(new[] { content, motion.detach() }, 1);
+            return (g.call(latents).cpu().MoveToOuterDisposeScope(), latents.cpu().MoveToOuterDisposeScope());
+        }
+        finally
+        {
+            foreach (var (p, req) in frozen) p.requires_grad_(req);
+            g.train(wasTraining);
+        }
+    }
+
     /// <summary>Loop statistics of ordinary samples G(z), the baseline a loop should beat.</summary>
     public static TemporalStats SampleLoopStats(VideoGeneratorBase g, int count, torch.Generator? rng = null)
     {

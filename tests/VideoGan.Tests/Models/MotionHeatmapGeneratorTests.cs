@@ -1,4 +1,5 @@
 using TorchSharp;
+using VideoGan.Analysis;
 using VideoGan.Models;
 using static TorchSharp.torch;
 
@@ -136,6 +137,27 @@ public class MotionHeatmapGeneratorTests
         var third = z.clone();
         third[.., TensorIndex.Slice(0, 6)] = torch.randn(2, 6);
         Assert.True(torch.allclose(g.Streams(z)["motion_heatmap"], g.Streams(third)["motion_heatmap"], rtol: 0, atol: 0));
+    }
+
+    [Fact]
+    public void LoopModeMovesOnlyTheMotionCodeUntilTheLastFrameMeetsTheFirst()
+    {
+        using var scope = torch.NewDisposeScope();
+        torch.manual_seed(4);
+        using var g = new MotionHeatmapGenerator(Small());
+        g.eval();
+        var z = g.SampleLatent(3);
+        double Gap(Tensor v) => (v.select(2, 15) - v.select(2, 0)).abs().mean().item<float>();
+        Tensor before;
+        using (torch.no_grad()) before = g.call(z);
+        var (loop, latents) = LatentWalks.CloseLoops(g, z, steps: 40, lr: 0.1);
+        Assert.Equal(before.shape, loop.shape);
+        Assert.True(Gap(loop) < 0.5 * Gap(before), $"last-to-first gap {Gap(before):F4} -> {Gap(loop):F4}");
+        // The content code is untouched; the generator's weights too (they were only borrowed).
+        Assert.True(torch.allclose(latents.narrow(1, 0, 6), z.narrow(1, 0, 6)));
+        Assert.False(torch.allclose(latents.narrow(1, 6, 4), z.narrow(1, 6, 4)));
+        Assert.All(g.parameters(), p => Assert.True(p.requires_grad));
+        Assert.False(g.training);
     }
 
     [Fact]
