@@ -63,7 +63,8 @@ public sealed record GeneratorQualityReport
     /// <summary>FVD of a second real draw against the first: what "as good as real" scores.</summary>
     [JsonPropertyName("fvd_floor")] public required double FvdFloor { get; init; }
     [JsonPropertyName("fvd_floor_ci")] public required double[]? FvdFloorCi { get; init; }
-    [JsonPropertyName("fvd_over_floor")] public double FvdOverFloor => FvdFloor > 0 ? Fvd / FvdFloor : double.PositiveInfinity;
+    /// <summary>FVD in units of the floor; null when the floor is 0 (two identical real draws).</summary>
+    [JsonPropertyName("fvd_over_floor")] public double? FvdOverFloor => FvdFloor > 0 ? Fvd / FvdFloor : null;
     [JsonPropertyName("kvd")] public double Kvd => Evaluation.Kvd;
     [JsonPropertyName("is3d_mean")] public double? Is3dMean => Evaluation.Is3dMean;
     [JsonPropertyName("is3d_std")] public double? Is3dStd => Evaluation.Is3dStd;
@@ -176,6 +177,7 @@ public static class GeneratorQuality
             (knn, chance) = (score.Accuracy, score.Chance);
         }
 
+        if (floor.Fvd <= 0) notApplicable["fvd_over_floor"] = "the two real draws gave FVD 0 (identical sets?): no floor to divide by.";
         var report = new GeneratorQualityReport
         {
             Generator = description, Real = realText, NGenerated = o.Clips, NReal = o.Clips,
