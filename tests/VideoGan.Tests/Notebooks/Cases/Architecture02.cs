@@ -16,6 +16,11 @@ public sealed class Architecture02 : NotebookCase
         Assert.Equal(Count(config), Number(run, "motion_shape_params"));
         Assert.Equal(Count(config with { Generator = ModelConfig.TwoStream }), Number(run, "two_stream_params"));
         Assert.Equal(Count(config with { Generator = ModelConfig.ContentMotion }), Number(run, "content_motion_params"));
+        Assert.Equal(Count(config with { Generator = ModelConfig.MotionHeatmap }), Number(run, "motion_heatmap_params"));
+        // The learned motion module: a 14x14 probability map per frame; the centred pose renders the glyph itself.
+        Assert.Equal(14, Number(run, "heatmap_size"));
+        Assert.True(Number(run, "heatmap_sum_max_error") < 1e-5);
+        Assert.True(Number(run, "centred_pose_max_error") < 1e-5);
         using (var d = ModelFactory.CreateVideoDiscriminator(config)) Assert.Equal(d.ParameterCount, Number(run, "video_d_params"));
         using (var f = ModelFactory.CreateFrameDiscriminator(config)!) Assert.Equal(f.ParameterCount, Number(run, "frame_d_params"));
         Assert.Equal(new double[] { 2 }, Numbers(run, "video_d_logits_shape"));
