@@ -101,16 +101,22 @@ public static class LatentAnalysis
     }
 
     /// <summary>
-    /// The shipped trained digits generator (<see cref="Training.TrainedModels.LoadDigitsGenerator"/>), or null with the
-    /// reason in <paramref name="note"/> when its files are missing (the chapter then uses a freshly initialised
-    /// generator, and says so).
+    /// The shipped learned-motion digits generator (<c>data/trained/digits-motion</c>, all motion types) when it is there,
+    /// else the shipped rigid-path digits generator (<see cref="Training.TrainedModels.LoadDigitsGenerator"/>), or null
+    /// with the reason in <paramref name="note"/> when neither is (the chapter then uses a freshly initialised generator,
+    /// and says so).
     /// </summary>
     public static VideoGeneratorBase? TryLoadTrainedDigitsGenerator(out string note)
     {
         try
         {
+            if (Training.Sampling.ShippedFolder("digits-motion") is { } learned)
+            {
+                note = $"trained learned-motion digits generator ({learned})";
+                return Training.TrainedModels.LoadGenerator(learned);
+            }
             var g = Training.TrainedModels.LoadDigitsGenerator();
-            note = "trained digits generator (TrainedModels.LoadDigitsGenerator)";
+            note = "trained digits generator (TrainedModels.LoadDigitsGenerator; rigid-path baseline, bounce only)";
             return g;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)

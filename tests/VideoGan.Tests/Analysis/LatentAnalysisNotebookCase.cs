@@ -28,6 +28,16 @@ public sealed class LatentAnalysisNotebookCase : NotebookCase
         // The latent circle closes: its wrap-around step is an ordinary step.
         Assert.InRange(Number(run, "loop_closure_circle"), 0.0, 1.6);
         Assert.Equal(new double[] { 12, 1, 16, 28, 28 }, Numbers(run, "swap_grid_shape"));
+        // The generated clips' motion types come from the shipped clip classifier, and the claims are numbers.
+        Assert.StartsWith("classifier/moving-mnist@", Text(run, "fake_motion_source"));
+        Assert.InRange(Number(run, "motion_knn_accuracy"), 0.0, 1.0);
+        Assert.InRange(Number(run, "motion_knn_chance"), 1 / 6.0 - 1e-9, 1.0);
+        Assert.InRange(Number(run, "swap_digit_agreement"), 1 / 4.0, 1.0);      // at least one of 4 per row agrees with itself
+        Assert.InRange(Number(run, "swap_motion_agreement"), 1 / 3.0, 1.0);
+        Assert.Equal(3, Value(run, "walk_shares").AsArray().Count);              // smoke: 3 steps
+        // The loop mode closes loops: the wrap-around step shrinks.
+        Assert.True(Number(run, "loop_mode_closure_after") < Number(run, "loop_mode_closure_before"),
+            $"loop mode closure {Number(run, "loop_mode_closure_before"):F2} -> {Number(run, "loop_mode_closure_after"):F2}");
         Assert.Equal(new double[] { 6, 1, 16, 56, 56 }, Numbers(run, "upscaled_shape"));
         // Charts and clips rendered.
         Assert.Contains(run.Cells, c => c.Outputs.Any(o => o["data"]?["text/html"]?.ToString().Contains("plotly", StringComparison.OrdinalIgnoreCase) == true));
