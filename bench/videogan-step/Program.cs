@@ -16,6 +16,30 @@ var opts = Options.Parse(args);
 TorchRuntime.Initialize();
 torch.set_num_threads(opts.Threads);
 torch.manual_seed(opts.Seed);
+if (opts.Trainer is { } preset)
+{
+    // The project's own training step (Trainer.TrainStep: data, D step, G step, EMA) for a preset: how the rigid-path and
+    // the learned-motion generators compare where they are actually trained.
+    var tc = VideoGan.Training.TrainingConfig.Load(preset) with { SampleEvery = 0, TensorBoard = false, CheckpointEvery = 0, BatchSize = opts.Batch };
+    using var trainer = new VideoGan.Training.Trainer(tc, null);
+    for (int i = 0; i < opts.Warmup; i++) trainer.TrainStep();
+    var stepMs = new List<double>();
+    var self0t = ProcStats.Self();
+    for (int i = 0; i < opts.Iters; i++) stepMs.Add(trainer.TrainStep().StepMs);
+    var self1t = ProcStats.Self();
+    var st = stepMs.OrderBy(t => t).ToArray();
+    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["bench"] = "trainer_step", ["impl"] = "torchsharp", ["preset"] = preset, ["generator"] = tc.Model.Generator,
+        ["clip"] = new[] { tc.Model.Channels, tc.Model.Frames, tc.Model.Size, tc.Model.Size }, ["batch"] = tc.BatchSize,
+        ["threads"] = torch.get_num_threads(), ["iters"] = opts.Iters, ["warmup"] = opts.Warmup,
+        ["ms_per_iter_median"] = Math.Round(st.Length % 2 == 1 ? st[st.Length / 2] : (st[st.Length / 2 - 1] + st[st.Length / 2]) / 2, 2),
+        ["cpu_s_per_iter"] = Math.Round(((self1t.User + self1t.Sys) - (self0t.User + self0t.Sys)) / opts.Iters, 3),
+        ["params_G"] = trainer.Generator.ParameterCount,
+        ["params_D"] = trainer.VideoDiscriminator.ParameterCount + (trainer.FrameDiscriminator?.ParameterCount ?? 0),
+    }));
+    return;
+}
 
 // name: (channels, T, H, G width (last G channels), D width (first D channels))
 var sizes = new Dictionary<string, (int C, int T, int H, int GWidth, int DWidth)>
@@ -28,11 +52,12 @@ if (!sizes.TryGetValue(opts.Size, out var s)) throw new ArgumentException($"--si
 int gw = opts.Width ?? s.GWidth, dw = opts.Width ?? s.DWidth;
 var config = new ModelConfig
 {
-    Generator = ModelConfig.TwoStream, Size = s.H, Frames = s.T, Channels = s.C, ContentDim = 90, MotionDim = 10, // z = 100
+    Generator = opts.Generator, Size = s.H, Frames = s.T, Channels = s.C, ContentDim = 90, MotionDim = 10, // z = 100
     GeneratorWidth = gw, DiscriminatorWidth = dw, SpectralNorm = false, FrameDiscriminator = false,
     Upsample = "transpose", MaskL1 = opts.MaskL1,
 };
-var G = new TwoStreamGenerator(config);
+// The peer's network is the two-stream generator; --generator swaps in another kind at the same clip size and widths.
+var G = ModelFactory.CreateGenerator(config);
 var D = new VideoDiscriminator(config);
 G.train(); D.train();
 var optG = torch.optim.Adam(G.parameters(), lr: 2e-4, beta1: 0.5, beta2: 0.999);
@@ -45,7 +70,7 @@ var zeros = torch.zeros(B);
 using (torch.no_grad())
 using (var check = torch.NewDisposeScope())
 {
-    var v = G.call(torch.randn(2, 100));
+    var v = G.call(G.SampleLatent(2));
     if (!v.shape.SequenceEqual(new long[] { 2, s.C, s.T, s.H, s.H })) throw new InvalidOperationException("G shape");
     if (!D.call(v).shape.SequenceEqual(new long[] { 2 })) throw new InvalidOperationException("D shape");
 }
@@ -58,7 +83,7 @@ static void SetGradsToNone(nn.Module m)
 (double, double) Step()
 {
     using var scope = torch.NewDisposeScope();
-    var z = torch.randn(B, 100);
+    var z = G.SampleLatent(B);
     var fake = G.call(z);
     SetGradsToNone(D);
     var lossD = nn.functional.binary_cross_entropy_with_logits(D.call(real), ones)
@@ -102,6 +127,7 @@ var result = new Dictionary<string, object?>
     ["libtorch"] = torch.__version__,
     ["dotnet"] = Environment.Version.ToString(),
     ["size"] = opts.Size,
+    ["generator"] = opts.Generator,
     ["clip"] = new[] { s.C, s.T, s.H, s.H },
     ["batch"] = B,
     ["g_width"] = gw,
@@ -132,7 +158,8 @@ var result = new Dictionary<string, object?>
 };
 Console.WriteLine(JsonSerializer.Serialize(result.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
 
-sealed record Options(string Size, int Batch, int Iters, int Warmup, int Threads, int Seed, double MaskL1, int? Width, int RssEvery)
+sealed record Options(string Size, int Batch, int Iters, int Warmup, int Threads, int Seed, double MaskL1, int? Width, int RssEvery,
+                      string Generator = ModelConfig.TwoStream, string? Trainer = null)
 {
     public static Options Parse(string[] a)
     {
@@ -151,7 +178,9 @@ sealed record Options(string Size, int Batch, int Iters, int Warmup, int Threads
                 "--mask-l1" => o with { MaskL1 = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--width" => o with { Width = int.Parse(Next()) },
                 "--rss-every" => o with { RssEvery = int.Parse(Next()) },
-                _ => throw new ArgumentException($"Unknown option {a[i]}. Options: --size full|mnist64|mnist32 --batch N --iters N --warmup N --threads N --seed N --mask-l1 X --width W (scales both nets down; not the peer's size) --rss-every N"),
+                "--generator" => o with { Generator = Next() },
+                "--trainer" => o with { Trainer = Next() },
+                _ => throw new ArgumentException($"Unknown option {a[i]}. Options: --size full|mnist64|mnist32 --batch N --iters N --warmup N --threads N --seed N --mask-l1 X --width W (scales both nets down; not the peer's size) --rss-every N --generator two-stream|motion-shape|motion-heatmap --trainer PRESET (the project's Trainer step)"),
             };
         }
         return o;

@@ -47,6 +47,24 @@ PYEOF
   done
 done
 
+# The learned-motion generator against the rigid-path one (issue: the learned motion module). GENERATORS=0 skips it.
+#  1. in the project's own trainer step (data, D step, G step, EMA), presets digits (rigid, class-conditional) and
+#     digits-motion (learned motion, unconditional), batch 32: OUT/trainer.jsonl;
+#  2. at the peer's mnist64 size (1x16x64x64, batch 16, the peer's D without SN and its BCE step): the motion-shape and
+#     motion-heatmap generators beside the two-stream pairs above: OUT/generators.jsonl.
+if (( ${GENERATORS:-1} > 0 )); then
+  for preset in digits digits-motion; do
+    wait_quiet
+    echo "== trainer step: preset $preset, batch 32" >&2
+    "$CS" --trainer "$preset" --batch 32 --iters "$ITERS" --warmup "$WARMUP" --threads 2 | tee -a "$OUT/trainer.jsonl" >&2
+  done
+  for gen in motion-shape motion-heatmap; do
+    wait_quiet
+    echo "== mnist64 step with the $gen generator (peer's D and loss)" >&2
+    "$CS" --size mnist64 --batch 16 --generator "$gen" --iters "$ITERS" --warmup "$WARMUP" --threads 2 | tee -a "$OUT/generators.jsonl" >&2
+  done
+fi
+
 if (( STEPS > 0 )); then
   wait_quiet
   echo "== memory check: $STEPS TorchSharp steps (mnist32 layout, width 4, batch 2: the full sizes take ~4 s a step)" >&2
