@@ -27,6 +27,14 @@ public sealed record ClipClassifierTrainingOptions
     /// A clip batch shows ~22 distinct digits; these show many more for ~40% more compute per step.
     /// </summary>
     public int DigitFrames { get; init; } = 256;
+    /// <summary>
+    /// Start from this shipped classifier's weights (a <c>.pt</c> with its <c>.json</c>; same architecture) instead of a
+    /// fresh initialisation: continued training. Null = from scratch.
+    /// </summary>
+    public string? InitFrom { get; init; }
+    /// <summary>Index of the first step's training batch (batches are a function of seed and step): continued training
+    /// passes the steps already taken so that it sees new clips.</summary>
+    public int FirstStep { get; init; }
 
     /// <summary>Throws for values that cannot train (the option named as on the command line).</summary>
     public void Validate()
@@ -37,6 +45,8 @@ public sealed record ClipClassifierTrainingOptions
         if (LearningRate is <= 0 or > 1 || double.IsNaN(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), $"--lr must be in (0, 1], got {LearningRate}.");
         if (TestClips is < 3 or > 100_000) throw new ArgumentOutOfRangeException(nameof(TestClips), $"--test-clips must be in [3, 100000], got {TestClips}.");
         if (Frames is < 8 or > 64) throw new ArgumentOutOfRangeException(nameof(Frames), $"--frames must be in [8, 64], got {Frames}.");
+        if (FirstStep < 0) throw new ArgumentOutOfRangeException(nameof(FirstStep), $"--first-step must be >= 0, got {FirstStep}.");
+        if (InitFrom is not null && !File.Exists(InitFrom)) throw new FileNotFoundException($"--init '{InitFrom}' does not exist: name a classifier .pt (with its .json beside it).", InitFrom);
         if (DigitFrames is < 0 or > 4096 || DigitFrames % 2 != 0) throw new ArgumentOutOfRangeException(nameof(DigitFrames), $"--digit-frames must be an even number in [0, 4096], got {DigitFrames}.");
     }
 }
@@ -226,6 +236,7 @@ public static class ClipClassifierTraining
     /// </summary>
     public static ClipClassifierReport Train(ClipClassifierTrainingOptions o, string outPath, string command, Action<string>? log = null)
     {
+        static string tagFor(ClipClassifierTrainingOptions x) => $"[classifier/{x.Domain}]";
         o.Validate();
         log ??= Console.WriteLine;
         var sw = Stopwatch.StartNew();
@@ -234,6 +245,18 @@ public static class ClipClassifierTraining
         var test = Render(o.Domain, o.TestClips, o.Frames, o.Seed, heldOut: true);
         var device = TorchRuntime.Device;
         var model = new ClipClassifierModule(config);
+        string? initName = null;
+        if (o.InitFrom is not null)
+        {
+            // The shipped loader: refuses another architecture, a missing key, a NaN, or weights that are not the report's.
+            using var init = ClipClassifier.Load(o.InitFrom, torch.CPU);
+            if (JsonSerializer.Serialize(init.Module.Config) != JsonSerializer.Serialize(config))
+                throw new ArgumentException($"--init {o.InitFrom}: its architecture differs from the {o.Domain} classifier this command trains; train from scratch.");
+            using (torch.no_grad())
+                foreach (var (dst, src) in model.state_dict().Values.Zip(init.Module.state_dict().Values)) dst.copy_(src);
+            initName = init.Name;
+            log($"{tagFor(o)} continuing from {init.Name} ({o.InitFrom}) at batch {o.FirstStep}");
+        }
         model.to(device);
         var opt = torch.optim.AdamW(model.parameters(), o.LearningRate, weight_decay: 1e-4);
         double ema = double.NaN;
@@ -246,7 +269,7 @@ public static class ClipClassifierTraining
             // Rendered in the loop, not on a worker thread: a third busy thread beside libtorch's two stalls its
             // OpenMP barriers (measured: 3x slower steps); rendering is ~7% of a step.
             var renderClock = Stopwatch.StartNew();
-            var batch = Render(o.Domain, o.BatchSize, o.Frames, Seeding.Derive(o.Seed, $"classifier/step{step}"), heldOut: false, pools?[0]);
+            var batch = Render(o.Domain, o.BatchSize, o.Frames, Seeding.Derive(o.Seed, $"classifier/step{step + o.FirstStep}"), heldOut: false, pools?[0]);
             dataSeconds += renderClock.Elapsed.TotalSeconds;
             using var scope = torch.NewDisposeScope();
             model.train();
@@ -257,7 +280,7 @@ public static class ClipClassifierTraining
             var loss = Loss(config, output, batch, o.Frames, device);
             if (digitHead >= 0 && o.DigitFrames > 0)
             {
-                var extra = RenderDigitFrames(o.DigitFrames, Seeding.Derive(o.Seed, $"classifier/step{step}"), pools![0]);
+                var extra = RenderDigitFrames(o.DigitFrames, Seeding.Derive(o.Seed, $"classifier/step{step + o.FirstStep}"), pools![0]);
                 var frames = torch.cat(extra.Select(e => model.Prepare(e.Clips.ToTensor())).ToList(), 0).to(device);
                 var y = torch.tensor(extra.SelectMany(e => e.Digits.SelectMany(d => new long[] { d, d })).ToArray()).to(device);
                 loss = loss + nn.functional.cross_entropy(model.FrameLogits(frames, digitHead), y);
@@ -275,7 +298,8 @@ public static class ClipClassifierTraining
         var report = new ClipClassifierReport
         {
             Config = config, WeightsSha256 = Fingerprint.OfModule(model), Command = command,
-            TrainingData = Describe(o.Domain, "train", o), HeldOutData = Describe(o.Domain, "held-out", o),
+            TrainingData = Describe(o.Domain, "train", o) + (initName is null ? "" : $"; continued from {initName} at batch {o.FirstStep}"),
+            HeldOutData = Describe(o.Domain, "held-out", o),
             HeldOutAccuracy = acc, HeldOutClips = test.ToDictionary(t => t.Family, t => t.Clips.Count),
             Steps = o.Steps, BatchSize = o.BatchSize, Seed = o.Seed,
             Seconds = Math.Round(sw.Elapsed.TotalSeconds, 1), Threads = torch.get_num_threads(), Machine = MachineDescription(),

@@ -106,6 +106,14 @@ public class ClipClassifierTests
             using var net = ClipClassifier.Load(path, torch.CPU);
             Assert.Equal(report.WeightsSha256, net.WeightsSha256);
             Assert.StartsWith($"classifier/moving-mnist@{report.WeightsSha256[..8]}", net.Name);
+            // Continued training starts where the first run ended (a lower first loss than a fresh start) and says so.
+            lines.Clear();
+            var more = ClipClassifierTraining.Train(new ClipClassifierTrainingOptions { Steps = 3, BatchSize = 8, TestClips = 30, Seed = 3, DigitFrames = 16, InitFrom = path, FirstStep = 30 },
+                                                    Path.Combine(dir, "more.pt"), "test", lines.Add);
+            double resumedFirst = double.Parse(lines.First(l => l.Contains("step 1/")).Split("loss ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(resumedFirst < first, $"continued training's first loss {resumedFirst} vs a fresh start's {first}");
+            Assert.Contains($"continued from {net.Name} at batch 30", more.TrainingData);
+            Assert.Throws<FileNotFoundException>(() => new ClipClassifierTrainingOptions { InitFrom = Path.Combine(dir, "none.pt") }.Validate());
         }
         finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
     }

@@ -33,19 +33,23 @@ public class MetricSanityTests
     }
 
     /// <summary>
-    /// The shipped files are the measured runs (their loaded weights hash to the report's, checked by Load) and keep the
-    /// measured quality: digits motion 95.6%, digit 96.6% (64x64) / 93.6% (28x28), heading 98.1%; faces motion 100%.
-    /// The issue's 97% bars for the digits' motion and digit heads are not met yet (data/clip-classifiers/README.md).
+    /// The shipped files are the measured runs (their loaded weights hash to the report's, checked by Load), their reports
+    /// meet the issue's bars (digits: motion type and the digit of one-digit clips >= 97%; faces: motion >= 95%), and the
+    /// loaded digits network reproduces its held-out numbers: 600 of the 3,000 held-out clips (the same per-clip seeds),
+    /// re-measured here, agree with the report within 2.5 points.
     /// </summary>
     [Fact]
-    public void TheShippedClassifiersKeepTheirMeasuredHeldOutAccuracy()
+    public void TheShippedClassifiersMeetTheBarsAndReproduceTheirHeldOutAccuracy()
     {
         using var digits = ClipClassifier.LoadShipped("moving-mnist", TorchSharp.torch.CPU);
         var acc = digits.Report!.HeldOutAccuracy;
-        Assert.True(acc["motion"] >= 0.95, $"motion {acc["motion"]:P2}");
-        Assert.True(acc["digit/64px-1digit"] >= 0.96, $"digit (64x64) {acc["digit/64px-1digit"]:P2}");
-        Assert.True(acc["digit/28px-casestudy"] >= 0.93, $"digit (28x28) {acc["digit/28px-casestudy"]:P2}");
+        Assert.True(acc["motion"] >= 0.97, $"motion {acc["motion"]:P2}");
+        Assert.True(acc["digit"] >= 0.97, $"digit of one-digit clips {acc["digit"]:P2}");
         Assert.True(acc["direction"] >= 0.97, $"direction {acc["direction"]:P2}");
+        var heldOut = ClipClassifierTraining.Render("moving-mnist", 600, 16, digits.Report.Seed, heldOut: true);
+        var again = ClipClassifierTraining.Evaluate(digits.Module, digits.Module.Config, heldOut, TorchSharp.torch.CPU);
+        foreach (var head in new[] { "motion", "digit", "direction" })
+            Assert.True(Math.Abs(again[head] - acc[head]) <= 0.025, $"{head}: re-measured {again[head]:P2} on 600 held-out clips, report {acc[head]:P2}");
         using var faces = ClipClassifier.LoadShipped("synthetic-faces", TorchSharp.torch.CPU);
         Assert.True(faces.Report!.HeldOutAccuracy["motion"] >= 0.95, $"faces motion {faces.Report.HeldOutAccuracy["motion"]:P2}");
     }
