@@ -12,7 +12,7 @@ def conv3d(cin, cout, k, s, p):
     return nn.Sequential(nn.Conv3d(cin, cout, k, s, p, bias=False), nn.BatchNorm3d(cout), nn.ReLU())
 
 class ClipClassifier(nn.Module):
-    def __init__(self, c=(16, 32, 64, 128), m=(48, 96, 96), k=32, heads=(10, 10, 6, 9), per_frame=(True, False, False, False)):
+    def __init__(self, c=(16, 32, 64, 128), m=(48, 96, 96), k=32, heads=(10, 10, 6, 9, 20), per_frame=(True, False, False, False, False)):
         super().__init__()
         self.stage1, self.stage2, self.stage3, self.stage4 = conv2d(1, c[0], 1), conv2d(c[0], c[1], 2), conv2d(c[1], c[2], 2), conv2d(c[2], c[3], 2)
         self.motion = nn.Sequential(

@@ -25,7 +25,7 @@ namespace VideoGan.Models;
 /// is a readable picture of the motion. The price: non-rigid motion (a face that smiles) needs a different module.
 /// Taught in notebooks/02-architecture.ipynb.
 /// </remarks>
-public sealed class MotionHeatmapGenerator : VideoGeneratorBase
+public sealed class MotionHeatmapGenerator : ContentClassMotionGenerator
 {
     readonly ImageDecoder shape;
     readonly Linear motion_project;
@@ -79,13 +79,7 @@ public sealed class MotionHeatmapGenerator : VideoGeneratorBase
     /// <summary>Objects (glyphs) per clip.</summary>
     public int Objects => Config.Objects;
 
-    /// <summary>Size of one object's content code (z_content block, plus the class one-hot when conditional).</summary>
-    int ObjectCodeDim => Config.ContentDim + (Config.IsConditional ? Config.Classes : 0);
-
-    /// <inheritdoc/>
-    public override int LatentDim => Config.ContentDim * Config.Objects + (Config.IsConditional ? Config.Classes : 0) + Config.MotionDim;
-
-    /// <summary>Splits z into the per-object content codes <c>[B, K, ObjectCodeDim]</c> and z_motion <c>[B, MotionDim]</c>.</summary>
+    /// <summary>Splits z into the per-object content codes <c>[B, K, ContentDim (+ Classes when conditional)]</c> and z_motion <c>[B, MotionDim]</c>.</summary>
     public (Tensor Content, Tensor Motion) SplitLatent(Tensor z)
     {
         CheckLatent(z);
@@ -95,37 +89,6 @@ public sealed class MotionHeatmapGenerator : VideoGeneratorBase
         if (c.IsConditional)
             codes = torch.cat(new[] { codes, z.narrow(1, c.ContentDim, c.Classes).unsqueeze(1) }, 2); // one object (validated)
         return (codes, z.narrow(1, LatentDim - c.MotionDim, c.MotionDim));
-    }
-
-    /// <inheritdoc/>
-    public override Tensor? MotionCode(Tensor z) => SplitLatent(z).Motion;
-
-    /// <summary>z ~ N(0, I), except that a conditional generator's class block is the one-hot of a uniformly drawn class.</summary>
-    public override Tensor SampleLatent(long batch, torch.Generator? g = null)
-    {
-        var z = base.SampleLatent(batch, g);
-        if (!Config.IsConditional) return z;
-        var labels = torch.randint(0, Config.Classes, new long[] { batch }, generator: g).to(z.device);
-        return WithClasses(z, labels);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor? ClassLabels(Tensor z)
-    {
-        CheckLatent(z);
-        return Config.IsConditional ? z.narrow(1, Config.ContentDim, Config.Classes).argmax(1) : null;
-    }
-
-    /// <inheritdoc/>
-    public override Tensor WithClasses(Tensor z, Tensor labels)
-    {
-        CheckLatent(z);
-        var c = Config;
-        if (!c.IsConditional) return base.WithClasses(z, labels);
-        if (labels.dim() != 1 || labels.shape[0] != z.shape[0])
-            throw new ArgumentException($"WithClasses: labels must be [B] = [{z.shape[0]}], got [{string.Join(", ", labels.shape)}].");
-        var oneHot = nn.functional.one_hot(labels.to(torch.int64).to(z.device), c.Classes).to(z.dtype);
-        return torch.cat(new[] { z.narrow(1, 0, c.ContentDim), oneHot, z.narrow(1, c.ContentDim + c.Classes, c.MotionDim) }, 1);
     }
 
     /// <summary>The glyphs <c>[B, K, C, H, W]</c>, ink in [0, 1] (0 = background exactly), from the content codes.</summary>

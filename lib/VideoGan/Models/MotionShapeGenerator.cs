@@ -16,7 +16,7 @@ namespace VideoGan.Models;
 /// class one-hot is part of the content code, so a class changes the shape and never the path.
 /// </summary>
 /// <remarks>Taught in notebooks/02-architecture.ipynb.</remarks>
-public sealed class MotionShapeGenerator : VideoGeneratorBase
+public sealed class MotionShapeGenerator : ContentClassMotionGenerator
 {
     readonly ImageDecoder content;
     readonly Sequential trajectory;
@@ -61,9 +61,6 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
         }
     }
 
-    /// <inheritdoc/>
-    public override int LatentDim => Config.ContentLatentDim + Config.MotionDim;
-
     /// <summary>
     /// Splits z into (content code <c>[B, ContentLatentDim]</c> = z_content plus the class one-hot when conditional,
     /// z_motion <c>[B, MotionDim]</c>).
@@ -72,43 +69,6 @@ public sealed class MotionShapeGenerator : VideoGeneratorBase
     {
         CheckLatent(z);
         return (z.narrow(1, 0, Config.ContentLatentDim), z.narrow(1, Config.ContentLatentDim, Config.MotionDim));
-    }
-
-    /// <inheritdoc/>
-    public override Tensor? MotionCode(Tensor z) => SplitLatent(z).Motion;
-
-    /// <summary>z ~ N(0, I), except that a conditional generator's class block is the one-hot of a uniformly drawn class.</summary>
-    public override Tensor SampleLatent(long batch, torch.Generator? g = null)
-    {
-        var z = base.SampleLatent(batch, g);
-        if (!Config.IsConditional) return z;
-        var labels = torch.randint(0, Config.Classes, new long[] { batch }, generator: g).to(z.device);
-        return WithClasses(z, labels);
-    }
-
-    /// <inheritdoc/>
-    public override Tensor? ClassLabels(Tensor z)
-    {
-        CheckLatent(z);
-        return Config.IsConditional ? z.narrow(1, Config.ContentDim, Config.Classes).argmax(1) : null;
-    }
-
-    /// <inheritdoc/>
-    public override Tensor WithClasses(Tensor z, Tensor labels)
-    {
-        CheckLatent(z);
-        var c = Config;
-        if (!c.IsConditional) return base.WithClasses(z, labels);
-        if (labels.dim() != 1 || labels.shape[0] != z.shape[0])
-            throw new ArgumentException($"WithClasses: labels must be [B] = [{z.shape[0]}], got [{string.Join(", ", labels.shape)}].");
-        using (torch.no_grad())
-        {
-            var cpu = labels.cpu();
-            long lo = cpu.min().item<long>(), hi = cpu.max().item<long>();
-            if (lo < 0 || hi >= c.Classes) throw new ArgumentException($"WithClasses: labels must lie in [0, {c.Classes - 1}] (model.classes = {c.Classes}), got {lo}..{hi}.");
-        }
-        var oneHot = nn.functional.one_hot(labels.to(torch.int64).to(z.device), c.Classes).to(z.dtype);
-        return torch.cat(new[] { z.narrow(1, 0, c.ContentDim), oneHot, z.narrow(1, c.ContentLatentDim, c.MotionDim) }, 1);
     }
 
     /// <summary>The content image <c>[B, C, H, W]</c> in [-1, 1] from z_content.</summary>
