@@ -13,7 +13,7 @@ public sealed class Training03 : NotebookCase
     {
         Assert.Equal(42, Number(run, "seed"));
         Assert.Equal(1.5, Number(run, "hinge_loss_example"), 5);
-        Assert.Equal(new[] { "digits", "faces", "moving-mnist", "smoke" }, Value(run, "presets").AsArray().Select(n => n!.ToString()).ToArray());
+        Assert.Equal(new[] { "digits", "digits-motion", "faces", "moving-mnist", "moving-mnist-motion", "smoke" }, Value(run, "presets").AsArray().Select(n => n!.ToString()).ToArray());
         Assert.True(Value(run, "config_error_names_key").GetValue<bool>());
         // Stopped half way (step 2 of 4), resumed there, finished, and matched an uninterrupted run exactly.
         Assert.Equal(2, Number(run, "checkpoint_step"));
