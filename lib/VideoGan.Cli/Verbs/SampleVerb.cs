@@ -63,10 +63,10 @@ public sealed class SampleVerb : IVerb
         Console.WriteLine($"wrote {paths.Count} files to {Path.GetFullPath(outDir)} ({count} clips [{string.Join(", ", video.shape)}], seed {seed}" +
                           (classes is null ? ")" : digit is null ? ", classes drawn uniformly)" : $", class {digit})"));
 
-        if (evaluate && Metrics.ClipClassifier.FindShipped(Experiments.ExperimentData.FeatureDomain(Sampling.LoadConfig(source).Data)) is { } classifierPath)
+        var config = evaluate ? Sampling.LoadConfig(source) : null;
+        if (config is not null && Metrics.ClipClassifier.FindShipped(Experiments.ExperimentData.FeatureDomain(config.Data)) is { } classifierPath)
         {
             // The case study's numbers: the domain's clip classifier, N generated vs N real test-digit clips, the FVD floor.
-            var config = Sampling.LoadConfig(source);
             using var classifier = Metrics.ClipClassifier.Load(classifierPath);
             var options = new Experiments.GeneratorQualityOptions { Clips = count, Seed = seed };
             var report = Experiments.GeneratorQuality.Measure(generator, config.Data, classifier, $"{source} ({count} clips, latent seed {seed})", options);

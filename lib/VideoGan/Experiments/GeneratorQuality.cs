@@ -232,15 +232,6 @@ public static class GeneratorQuality
     }
 
     /// <summary>The classifier's motion type (argmax of the motion head) of every clip.</summary>
-    public static int[] MotionLabels(ClipClassifier classifier, Tensor clips, int batchSize = 64)
-    {
-        var labels = new List<int>();
-        for (long i = 0; i < clips.shape[0]; i += batchSize)
-        {
-            using var scope = NewDisposeScope();
-            var o = classifier.Forward(clips.narrow(0, i, Math.Min(batchSize, clips.shape[0] - i)));
-            labels.AddRange(o.HeadProbabilities["motion"].argmax(1).data<long>().ToArray().Select(v => (int)v));
-        }
-        return labels.ToArray();
-    }
+    public static int[] MotionLabels(ClipClassifier classifier, Tensor clips, int batchSize = 64) =>
+        LatentClaims.HeadProbabilities(classifier, clips, "motion", batchSize).argmax(1).data<long>().ToArray().Select(v => (int)v).ToArray();
 }
